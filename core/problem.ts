@@ -1,0 +1,26 @@
+import type { Evaluation } from './individual.js';
+import type { SearchSpace } from './space.js';
+import type { Genome } from './variables.js';
+
+/**
+ * A multi-objective problem: minimise every objective subject to g_i(x) <= 0.
+ * A problem evaluates a batch of genomes and never knows who calls it or where (in-process,
+ * worker threads): that is the Evaluator's business.
+ */
+export interface Problem<Info = unknown> {
+  readonly name: string;
+  readonly space: SearchSpace;
+  readonly objectiveNames: readonly string[];
+  readonly constraintNames: readonly string[];
+  evaluate(genomes: readonly Genome[]): Evaluation<Info>[] | Promise<Evaluation<Info>[]>;
+  /** Reference point for the hypervolume, when the problem has a conventional one. */
+  readonly referencePoint?: readonly number[];
+  /** Points on the true Pareto front (objective space), when known. */
+  trueFront?(points: number): number[][];
+  /** Releases resources (worker pools, sessions). */
+  close?(): Promise<void>;
+}
+
+export function objectiveCount(problem: Pick<Problem, 'objectiveNames'>): number {
+  return problem.objectiveNames.length;
+}
