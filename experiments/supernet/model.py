@@ -211,11 +211,11 @@ class LayerChoice(nn.ModuleList):
         assert isinstance(mod, ConvCandidate)
         pw1, dw, pw2 = self.conv_weights(j)
         g = cand.groups
-        y = F.relu(mod.bn1(F.conv2d(x, pw1, groups=g)))
+        y = F.relu(mod.bn1(F.conv2d(x, pw1, groups=g)), inplace=True)
         if g > 1:
             y = channel_shuffle(y, g)
         y = F.relu(mod.bn2(F.conv2d(y, dw, stride=self.stride, padding=cand.kernel // 2,
-                                    groups=dw.shape[0])))
+                                    groups=dw.shape[0])), inplace=True)
         y = mod.bn3(F.conv2d(y, pw2, groups=g))
         return y + x if self.residual else y
 
