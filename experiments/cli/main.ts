@@ -6,11 +6,10 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { isInputError } from '../../core/errors.js';
+import { InputError, isInputError } from '../../core/errors.js';
 import { commands } from './commands/index.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
-  let failedValidation: string | undefined;
   const parser = yargs(hideBin([process.argv[0] ?? 'node', 'nasc', ...argv]))
     .scriptName('nasc')
     .strict()
@@ -21,24 +20,26 @@ export async function main(argv: readonly string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message: string | null, error: Error | null) => {
-      if (error) throw error;
-      failedValidation = message ?? 'invalid arguments';
+      // Throwing stops yargs before any handler runs; both kinds of failure become exit code 2.
+      if (error !== null && error !== undefined && !isYargsError(error)) throw error;
+      throw new InputError(message ?? error?.message ?? 'invalid arguments');
     });
   for (const c of commands) parser.command(c);
   try {
     await parser.parseAsync();
   } catch (e) {
-    if (isInputError(e)) {
+    if (isInputError(e) || isYargsError(e)) {
       process.stderr.write(`nasc: ${oneLine(e.message)}\n`);
       return 2;
     }
     throw e;
   }
-  if (failedValidation !== undefined) {
-    process.stderr.write(`nasc: ${oneLine(failedValidation)}\n`);
-    return 2;
-  }
   return process.exitCode === undefined ? 0 : Number(process.exitCode);
+}
+
+/** yargs wraps errors thrown by `coerce` in a YError; an InputError inside keeps its own message. */
+function isYargsError(e: unknown): e is Error {
+  return e instanceof Error && e.name === 'YError';
 }
 
 function oneLine(s: string): string {

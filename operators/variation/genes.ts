@@ -89,3 +89,17 @@ export function checkEta(name: string, eta: number): number {
   if (!(Number.isFinite(eta) && eta >= 0)) throw new Error(`${name}: eta must be a finite number >= 0, got ${eta}`);
   return eta;
 }
+
+/** What n counts in a mutation's default per-gene probability 1/n. */
+export type ProbabilityBase = 'kinds' | 'genome';
+
+/**
+ * A mutation's per-gene probability: the fixed `prob` when given, otherwise 1/n with n the number of
+ * genes the operator mutates ('kinds') or the whole genome length ('genome', used when several
+ * mutations share one genome so that about one gene mutates per child in total).
+ */
+export function perGeneProbability(prob: number | undefined, base: ProbabilityBase, space: SearchSpace, genes: number): number {
+  if (prob !== undefined) return prob;
+  const n = base === 'genome' ? space.size : genes;
+  return n > 0 ? 1 / n : 0;
+}

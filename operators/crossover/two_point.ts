@@ -3,7 +3,7 @@ import type { Rng } from '../../core/rng.js';
 import type { SearchSpace } from '../../core/space.js';
 import { VARIABLE_KINDS, type Genome, type VariableKind } from '../../core/variables.js';
 import { checkProbability, genesOfKinds, operatorKinds } from '../variation/genes.js';
-import type { PointCrossoverOptions } from './one-point.js';
+import type { PointCrossoverOptions } from './one_point.js';
 import { parentPair, swapGenes } from './parents.js';
 
 /**

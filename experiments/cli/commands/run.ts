@@ -1,0 +1,206 @@
+import type { Argv, CommandModule } from 'yargs';
+import { InputError } from '../../../core/errors.js';
+import { individualFromJSON, individualToJSON, type Individual, type IndividualJSON } from '../../../core/individual.js';
+import { hypervolume } from '../../../core/indicators/hypervolume.js';
+import { gd, igd, igdPlus } from '../../../core/indicators/distance.js';
+import { minimize, paretoFront } from '../../../core/minimize.js';
+import { Rng } from '../../../core/rng.js';
+import { anyOf, maxEvaluations, maxGenerations, type Termination } from '../../../core/termination.js';
+import { readCheckpoint, writeCheckpoint } from '../../checkpoint.js';
+import { algorithms, problems } from '../../plugins.js';
+import type { ProblemSettings } from '../../plugin_types.js';
+import { resolveDataDir } from '../options.js';
+import { positiveInteger } from '../validate.js';
+
+interface RunArgs {
+  problem?: string;
+  algorithm: string;
+  pop?: number;
+  offspring?: number;
+  generations?: number;
+  evaluations?: number;
+  seed: number;
+  dataset?: string;
+  device?: string;
+  variables?: number;
+  objectives?: number;
+  'data-dir'?: string;
+  checkpoint?: string;
+  resume?: string;
+  json: boolean;
+}
+
+/** Everything that determines the run, stored in the checkpoint so a resume rebuilds it exactly. */
+interface RunConfig {
+  problem: string;
+  algorithm: string;
+  populationSize?: number;
+  offspringSize?: number;
+  seed: number;
+  dataset?: string;
+  device?: string;
+  variables?: number;
+  objectives?: number;
+}
+
+interface RunDriver {
+  /** Every evaluated individual, kept only for problems with archive-based indicators. */
+  evaluated: IndividualJSON[];
+}
+
+export interface RunSummary {
+  problem: string;
+  algorithm: string;
+  seed: number;
+  front: number[][];
+  indicators: Record<string, number>;
+  evaluations: number;
+  generations: number;
+  seconds: number;
+  stoppedBy: string;
+}
+
+export async function runCommand(args: RunArgs): Promise<RunSummary> {
+  const resumed = args.resume === undefined ? undefined : readCheckpoint<RunConfig, RunDriver>(args.resume, 'run');
+  const config: RunConfig = resumed?.config ?? configFromArgs(args);
+  if (resumed !== undefined) checkResumeMatches(args, resumed.config);
+  if (args.generations === undefined && args.evaluations === undefined) {
+    throw new InputError('give a budget: --generations N and/or --evaluations N');
+  }
+  const settings: ProblemSettings = {
+    dataDir: () => resolveDataDir(args['data-dir']),
+    ...(config.dataset === undefined ? {} : { dataset: config.dataset }),
+    ...(config.device === undefined ? {} : { device: config.device }),
+    ...(config.variables === undefined ? {} : { variables: config.variables }),
+    ...(config.objectives === undefined ? {} : { objectives: config.objectives }),
+  };
+  const instance = problems.get(config.problem).create(settings);
+  const { problem } = instance;
+  const algorithm = algorithms.get(config.algorithm).create(
+    problem,
+    {
+      ...(config.populationSize === undefined ? {} : { populationSize: config.populationSize }),
+      ...(config.offspringSize === undefined ? {} : { offspringSize: config.offspringSize }),
+      ...(instance.repair === undefined ? {} : { repair: instance.repair }),
+    },
+    Rng.fromSeed(config.seed),
+  );
+  const keepArchive = instance.indicators !== undefined;
+  const evaluated: Individual[] = [];
+  if (resumed !== undefined) {
+    algorithm.loadState(resumed.state);
+    evaluated.push(...resumed.driver.evaluated.map((j) => individualFromJSON(j)));
+  }
+  const terms: Termination[] = [];
+  if (args.generations !== undefined) terms.push(maxGenerations(args.generations));
+  if (args.evaluations !== undefined) terms.push(maxEvaluations(args.evaluations));
+  const result = await minimize(problem, algorithm, {
+    termination: anyOf(...terms),
+    elapsedOffsetMs: resumed?.elapsedMs ?? 0,
+    onGeneration: (report) => {
+      if (keepArchive) evaluated.push(...report.evaluated);
+      if (args.checkpoint !== undefined) {
+        writeCheckpoint<RunConfig, RunDriver>(args.checkpoint, {
+          kind: 'run',
+          config,
+          state: report.algorithm.saveState(),
+          driver: { evaluated: keepArchive ? evaluated.map((ind) => individualToJSON(ind)) : [] },
+          elapsedMs: report.progress.elapsedMs,
+        });
+      }
+    },
+  });
+  await problem.close?.();
+  const front = paretoFront(result.population)
+    .map((ind) => [...ind.objectives])
+    .sort((a, b) => (a[0] as number) - (b[0] as number) || (a[1] ?? 0) - (b[1] ?? 0));
+  const indicators: Record<string, number> = {};
+  if (problem.referencePoint !== undefined) indicators.hv = hypervolume(front, problem.referencePoint);
+  const trueFront = problem.trueFront?.(1000);
+  if (trueFront !== undefined && front.length > 0) {
+    indicators.igd = igd(front, trueFront);
+    indicators.igdPlus = igdPlus(front, trueFront);
+    indicators.gd = gd(front, trueFront);
+  }
+  if (instance.indicators !== undefined) Object.assign(indicators, instance.indicators(evaluated));
+  return {
+    problem: config.problem,
+    algorithm: config.algorithm,
+    seed: config.seed,
+    front,
+    indicators,
+    evaluations: result.evaluations,
+    generations: result.generation,
+    seconds: result.seconds + (resumed?.elapsedMs ?? 0) / 1000,
+    stoppedBy: result.stoppedBy,
+  };
+}
+
+function configFromArgs(args: RunArgs): RunConfig {
+  if (args.problem === undefined) throw new InputError('--problem is required (nasc list problems shows them)');
+  problems.get(args.problem);
+  algorithms.get(args.algorithm);
+  return {
+    problem: args.problem,
+    algorithm: args.algorithm,
+    seed: args.seed,
+    ...(args.pop === undefined ? {} : { populationSize: args.pop }),
+    ...(args.offspring === undefined ? {} : { offspringSize: args.offspring }),
+    ...(args.dataset === undefined ? {} : { dataset: args.dataset }),
+    ...(args.device === undefined ? {} : { device: args.device }),
+    ...(args.variables === undefined ? {} : { variables: args.variables }),
+    ...(args.objectives === undefined ? {} : { objectives: args.objectives }),
+  };
+}
+
+/** A flag given together with --resume must agree with the checkpoint, or the resume is not the same run. */
+function checkResumeMatches(args: RunArgs, config: RunConfig): void {
+  const given: [string, unknown, unknown][] = [
+    ['problem', args.problem, config.problem],
+    ['pop', args.pop, config.populationSize],
+    ['offspring', args.offspring, config.offspringSize],
+    ['dataset', args.dataset, config.dataset],
+    ['device', args.device, config.device],
+  ];
+  for (const [flag, value, stored] of given) {
+    if (value !== undefined && value !== stored) {
+      throw new InputError(`--${flag} ${String(value)} differs from the checkpoint's ${String(stored)}`);
+    }
+  }
+}
+
+export const runCommandModule: CommandModule<object, RunArgs> = {
+  command: 'run',
+  describe: 'Run a search strategy on a registered problem (benchmarks, NAS-Bench-201)',
+  builder: (y: Argv) =>
+    y
+      .option('problem', { type: 'string', describe: 'problem name (nasc list problems)' })
+      .option('algorithm', { type: 'string', default: 'nsga2', describe: 'strategy name (nasc list algorithms)' })
+      .option('pop', { type: 'number', describe: 'population size (any positive integer)', coerce: positiveInteger('pop') })
+      .option('offspring', { type: 'number', describe: 'offspring per generation (default: population size)', coerce: positiveInteger('offspring') })
+      .option('generations', { type: 'number', describe: 'generations after the initial population', coerce: positiveInteger('generations', true) })
+      .option('evaluations', { type: 'number', describe: 'evaluation budget (distinct genomes on discrete problems)', coerce: positiveInteger('evaluations') })
+      .option('seed', { type: 'number', default: 1, describe: 'random seed', coerce: positiveInteger('seed', true) })
+      .option('dataset', { type: 'string', describe: 'dataset of a tabular problem (nb201: cifar10, cifar100, ImageNet16-120)' })
+      .option('device', { type: 'string', describe: 'device of a tabular problem (nb201: raspi4, pixel3, eyeriss, fpga)' })
+      .option('variables', { type: 'number', describe: 'number of variables of a scalable benchmark', coerce: positiveInteger('variables') })
+      .option('objectives', { type: 'number', describe: 'number of objectives of a scalable benchmark (DTLZ)', coerce: positiveInteger('objectives') })
+      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
+      .option('checkpoint', { type: 'string', describe: 'write the whole state to FILE after every generation' })
+      .option('resume', { type: 'string', describe: 'continue from a checkpoint FILE up to the budget' })
+      .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }) as unknown as Argv<RunArgs>,
+  handler: async (args) => {
+    const summary = await runCommand(args);
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+      return;
+    }
+    const ind = Object.entries(summary.indicators)
+      .map(([k, v]) => `${k} ${v.toPrecision(6)}`)
+      .join(', ');
+    process.stdout.write(
+      `${summary.algorithm} on ${summary.problem} (seed ${summary.seed}): ${summary.evaluations} evaluations, ${summary.generations} generations, ${summary.seconds.toFixed(3)} s\n` +
+        `front: ${summary.front.length} points; ${ind}\n`,
+    );
+  },
+};

@@ -1,0 +1,24 @@
+import { InputError } from '../../core/errors.js';
+
+/** A yargs `coerce` that accepts only a (positive, or non-negative) integer and names the flag otherwise. */
+export function positiveInteger(flag: string, allowZero = false): (value: unknown) => number | undefined {
+  return (value: unknown) => {
+    if (value === undefined) return undefined;
+    const n = typeof value === 'number' ? value : Number(value);
+    if (!Number.isSafeInteger(n) || n < (allowZero ? 0 : 1)) {
+      throw new InputError(`--${flag} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${String(value)}`);
+    }
+    return n;
+  };
+}
+
+export function positiveNumber(flag: string, allowZero = false): (value: unknown) => number | undefined {
+  return (value: unknown) => {
+    if (value === undefined) return undefined;
+    const n = typeof value === 'number' ? value : Number(value);
+    if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
+      throw new InputError(`--${flag} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${String(value)}`);
+    }
+    return n;
+  };
+}

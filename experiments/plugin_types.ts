@@ -1,0 +1,37 @@
+import type { Algorithm } from '../core/algorithm.js';
+import type { Repair } from '../core/components.js';
+import type { Individual } from '../core/individual.js';
+import type { Problem } from '../core/problem.js';
+import type { Rng } from '../core/rng.js';
+import type { Genome } from '../core/variables.js';
+
+/** What the CLI knows when it builds a problem. Each problem reads only the fields it needs. */
+export interface ProblemSettings {
+  /** Resolves the data directory lazily, so problems without data never demand one. */
+  readonly dataDir: () => string;
+  readonly dataset?: string;
+  readonly device?: string;
+  /** Number of decision variables, for scalable benchmarks. */
+  readonly variables?: number;
+  /** Number of objectives, for scalable benchmarks (DTLZ). */
+  readonly objectives?: number;
+}
+
+export interface ProblemInstance<Info = unknown> {
+  readonly problem: Problem<Info>;
+  /** Problem-specific indicators over everything evaluated (e.g. frontRecall on NAS-Bench-201). */
+  indicators?(evaluated: readonly Individual<Info>[]): Record<string, number>;
+  /** A repair every strategy must apply (e.g. a privacy bound on the split point). */
+  readonly repair?: Repair;
+}
+
+export type ProblemFactory = (settings: ProblemSettings) => ProblemInstance;
+
+export interface AlgorithmSettings {
+  readonly populationSize?: number;
+  readonly offspringSize?: number;
+  readonly repair?: Repair;
+  readonly initialGenomes?: readonly Genome[];
+}
+
+export type AlgorithmFactory = (problem: Problem<unknown>, settings: AlgorithmSettings, rng: Rng) => Algorithm<unknown>;

@@ -1,0 +1,150 @@
+"""Make test/fixtures/supernet-tiny: a narrow random supernet store plus PyTorch reference outputs.
+
+The TypeScript graph builder is checked against these numbers: it builds an ONNX graph per
+genome from ``tiny.json``/``tiny.bin``, feeds ``images.bin`` normalised with the manifest's
+``normalization``, and must reproduce ``expected.json`` (logits of all images; for some split
+points the head tensor of image 0). Everything is seeded, no CIFAR data is involved.
+
+    /usr/bin/python3 experiments/supernet/make_fixture.py [--out test/fixtures/supernet-tiny]
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bn import recalibrate_bn  # noqa: E402
+from data import normalise  # noqa: E402
+from model import (CANDIDATES, LARGEST, NUM_CANDIDATES, SKIP, SpaceConfig, Supernet,  # noqa: E402
+                   arch_str)  # noqa: E402
+from store import load_store_model, write_store  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+# genome k's split point besides s = 22: every s in 1..21 occurs, except the
+# full-resolution s = 2, 3 (kept out to stay under 1 MB; s = 1 and 4 cover that shape)
+SPLIT_POINTS = [1, 4] + list(range(5, 22)) + [9, 12, 16, 20, 13, 17, 21]
+
+
+def tiny_space() -> SpaceConfig:
+    """Narrow but shape-rich: conv skips with stride only (6->6), channels only (6->8, 8->10),
+    both (4->6); identity skips; every g2 group holds >= 2 channels so the shuffle is a real
+    permutation; all widths even."""
+    return SpaceConfig(stem_channels=4, stage_channels=(4, 4, 6, 6, 8, 8, 10), head_channels=16)
+
+
+def sig(v: float, digits: int = 7) -> float:
+    """Round for JSON size; 7 significant digits are float32 resolution to ~1 ulp."""
+    return float(f"{v:.{digits}g}")
+
+
+def randomise(model: Supernet, gen: torch.Generator) -> None:
+    """Random weights incl. BN affine parameters (so zero-init gammas do not hide bugs)."""
+    model.reset_parameters(gen)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.weight.copy_(0.5 + torch.rand(m.weight.shape, generator=gen))
+                m.bias.copy_(0.2 * torch.randn(m.bias.shape, generator=gen))
+        model.classifier.weight.copy_(torch.randn(model.classifier.weight.shape, generator=gen)
+                                      * 0.3)
+        model.classifier.bias.copy_(torch.randn(model.classifier.bias.shape, generator=gen) * 0.1)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--out", default=str(REPO / "test" / "fixtures" / "supernet-tiny"))
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--genomes", type=int, default=24, help="random genomes (plus 2 fixed)")
+    p.add_argument("--images", type=int, default=8)
+    a = p.parse_args(argv)
+    torch.set_num_threads(1)
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    gen = torch.Generator().manual_seed(a.seed)
+
+    space = tiny_space()
+    model = Supernet(space, sharing="separate")
+    randomise(model, gen)
+    n = len(model.layers)
+    # Non-trivial running stats: train-mode forwards of random data over random paths;
+    # every candidate BN averages the batches that used it (exact mean, momentum None).
+    calib_archs = [torch.randint(0, NUM_CANDIDATES, (n,), generator=gen).tolist()
+                   for _ in range(60)]
+    calib_archs += [[j] * n for j in range(NUM_CANDIDATES)]  # every candidate seen at least once
+    calib = [torch.randn(16, 3, 32, 32, generator=gen) * 1.2 + 0.1 for _ in calib_archs]
+    recalibrate_bn(model, calib, lambda k: calib_archs[k])
+    model.eval()
+
+    training = {"steps": 0, "epochs": 0.0, "seed": a.seed,
+                "recipe": "none: random weights and BN affine parameters; running statistics "
+                          "from train-mode forwards of random normal data over random paths",
+                "data": "none", "device": "cpu", "seconds": 0, "accuracies": {}}
+    write_store(model.materialise(), space, out / "tiny", "float32", training, indent=None)
+    _, ref = load_store_model(out / "tiny.json")  # round trip: expected values use the store
+
+    images = torch.randint(0, 256, (a.images, 3, 32, 32), generator=gen, dtype=torch.int64)
+    images_u8 = images.to(torch.uint8)
+    (out / "images.bin").write_bytes(images_u8.numpy().tobytes())
+    x = normalise(images_u8)
+
+    genomes: List[Dict[str, Any]] = [
+        {"name": "all-k5_e6", "arch": [LARGEST] * n},
+        {"name": "all-skip", "arch": [SKIP] * n},
+    ]
+    for k in range(a.genomes):
+        genomes.append({"name": f"random{k}",
+                        "arch": torch.randint(0, NUM_CANDIDATES, (n,), generator=gen).tolist()})
+    for k, g in enumerate(genomes):
+        arch = g["arch"]
+        with torch.no_grad():
+            logits = ref(x, arch)
+            full = model(x, arch)
+        assert torch.equal(logits, full), "store round trip changed the outputs"
+        g["logits"] = [[sig(v) for v in row] for row in logits.tolist()]
+        points = {SPLIT_POINTS[k % len(SPLIT_POINTS)], 22}
+        splits = []
+        for s in sorted(points):
+            with torch.no_grad():
+                h = ref.split_head(x[:1], arch, s)[0]
+            raw = h.contiguous().numpy().astype("<f4").tobytes()
+            splits.append({"s": s, "image": 0, "shape": list(h.shape),
+                           "float32Base64": base64.b64encode(raw).decode("ascii")})
+        g["splits"] = splits
+        g["archString"] = arch_str(arch)
+        g["numSkips"] = sum(1 for v in arch if v == SKIP)
+        g["numG2"] = sum(1 for v in arch if CANDIDATES[v].groups == 2)
+
+    expected = {
+        "description": "PyTorch eval-mode outputs (running BN statistics) of the tiny store",
+        "generator": "experiments/supernet/make_fixture.py --seed %d --genomes %d --images %d"
+                     % (a.seed, a.genomes, a.images),
+        "store": "tiny.json",
+        "images": {"file": "images.bin", "count": a.images, "shape": [3, 32, 32],
+                   "dtype": "uint8", "layout": "NCHW, RGB planes",
+                   "preprocess": "x/255, then (x - mean)/std per channel, mean/std from the "
+                                 "store manifest's normalization"},
+        "splitSemantics": "splits[]: tensor after the stem and the first s layers (layers "
+                          "0..s-1) for image 0; float32Base64 = base64 of its little-endian "
+                          "float32 values in C,H,W order; s = 22 is the input of the head",
+        "tolerance": "PyTorch float32 values; a float64 NumPy re-implementation of STORE.md "
+                     "(check_store.py) stays within 1e-4 + 1e-4*|expected|; for onnxruntime "
+                     "float32 use abs diff <= 1e-3 + 1e-3*|expected|",
+        "genomes": genomes,
+    }
+    (out / "expected.json").write_text(json.dumps(expected, separators=(",", ":")) + "\n")
+    sizes = {f.name: f.stat().st_size for f in sorted(out.iterdir()) if f.is_file()}
+    print(json.dumps(sizes), "total", sum(sizes.values()))
+    mags = [max(abs(v) for row in g["logits"] for v in row) for g in genomes]
+    print("max |logit| per genome: min %.3g max %.3g" % (min(mags), max(mags)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

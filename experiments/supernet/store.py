@@ -1,0 +1,113 @@
+"""Read and write the nasc weight store (STORE.md, format version 1)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Dict, Iterable, Optional, Tuple
+
+import numpy as np
+import torch
+
+from data import MEAN, STD
+from model import SpaceConfig, Supernet
+
+ALIGN = 8
+DTYPES = {"float16": np.float16, "float32": np.float32}
+
+
+def store_paths(path: str | Path) -> Tuple[Path, Path]:
+    """(<name>.bin, <name>.json) from either file name or the bare base name."""
+    p = Path(path)
+    base = p.with_suffix("") if p.suffix in (".bin", ".json") else p
+    return base.with_name(base.name + ".bin"), base.with_name(base.name + ".json")
+
+
+def write_store(tensors: Iterable[Tuple[str, torch.Tensor]], space: SpaceConfig, path: str | Path,
+                dtype: str = "float16", training: Optional[Dict[str, Any]] = None,
+                split: Optional[Dict[str, Any]] = None,
+                indent: Optional[int] = 1) -> Dict[str, Any]:
+    """Write .bin then .json, each via temp file + rename, so readers never see half a store.
+
+    The .json is renamed last: a reader that finds a manifest finds its matching .bin
+    (checked by byteLength and sha256).
+    """
+    if dtype not in DTYPES:
+        raise ValueError(f"dtype must be one of {list(DTYPES)}")
+    bin_path, json_path = store_paths(path)
+    bin_path.parent.mkdir(parents=True, exist_ok=True)
+    entries = []
+    sha = hashlib.sha256()
+    offset = 0
+    tmp_bin = bin_path.with_name(bin_path.name + ".tmp")
+    with open(tmp_bin, "wb") as fh:
+        for name, t in tensors:
+            arr = t.detach().cpu().float().numpy()
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"{name}: non-finite values")
+            out = arr.astype(DTYPES[dtype]).astype("<" + np.dtype(DTYPES[dtype]).str[1:])
+            if not np.all(np.isfinite(out)):
+                raise ValueError(f"{name}: overflows {dtype}")
+            pad = (-offset) % ALIGN
+            if pad:
+                fh.write(b"\0" * pad)
+                sha.update(b"\0" * pad)
+                offset += pad
+            buf = out.tobytes(order="C")
+            fh.write(buf)
+            sha.update(buf)
+            entries.append({"name": name, "shape": list(arr.shape), "dtype": dtype,
+                            "offset": offset, "byteLength": len(buf)})
+            offset += len(buf)
+        fh.flush()
+        os.fsync(fh.fileno())
+    manifest = {
+        "format": "nasc-weight-store",
+        "version": 1,
+        "space": space.manifest_space(),
+        "normalization": {"mean": list(MEAN), "std": list(STD)},
+        "tensors": entries,
+        "byteLength": offset,
+        "sha256": sha.hexdigest(),
+        "split": split or {"seed": 0, "validationPerClass": 500},
+        "training": training or {},
+    }
+    tmp_json = json_path.with_name(json_path.name + ".tmp")
+    with open(tmp_json, "w") as fh:
+        json.dump(manifest, fh, indent=indent,
+                  separators=(",", ":") if indent is None else None)
+        fh.write("\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp_bin, bin_path)
+    os.replace(tmp_json, json_path)
+    return manifest
+
+
+def read_store(path: str | Path, verify: bool = True) -> Tuple[Dict[str, Any], Dict[str, torch.Tensor]]:
+    """Manifest and float32 tensors of a store; checks size and sha256."""
+    bin_path, json_path = store_paths(path)
+    manifest = json.loads(json_path.read_text())
+    if manifest.get("format") != "nasc-weight-store" or manifest.get("version") != 1:
+        raise ValueError(f"{json_path}: not a nasc weight store v1")
+    raw = bin_path.read_bytes()
+    if len(raw) != manifest["byteLength"]:
+        raise ValueError(f"{bin_path}: {len(raw)} bytes, manifest says {manifest['byteLength']}")
+    if verify and hashlib.sha256(raw).hexdigest() != manifest["sha256"]:
+        raise ValueError(f"{bin_path}: sha256 mismatch")
+    tensors: Dict[str, torch.Tensor] = {}
+    for e in manifest["tensors"]:
+        dt = np.dtype(DTYPES[e["dtype"]]).newbyteorder("<")
+        arr = np.frombuffer(raw, dtype=dt, count=e["byteLength"] // dt.itemsize, offset=e["offset"])
+        tensors[e["name"]] = torch.from_numpy(arr.astype(np.float32).reshape(e["shape"]))
+    return manifest, tensors
+
+
+def load_store_model(path: str | Path) -> Tuple[Dict[str, Any], Supernet]:
+    """A ``separate``-scheme supernet holding exactly the store's weights."""
+    manifest, tensors = read_store(path)
+    model = Supernet(SpaceConfig.from_manifest(manifest["space"]), sharing="separate")
+    model.load_materialised(tensors)
+    model.eval()
+    return manifest, model

@@ -1,0 +1,227 @@
+/**
+ * The FBNet search space of HW-NAS-Bench on 32×32 inputs (CIFAR layout) and the NASC genome
+ * over it: 22 categorical layer genes, the split point and, when the scenario leaves it open,
+ * the precision of the tensor sent at the split.
+ */
+import { InputError } from '../../core/errors.js';
+import { SearchSpace } from '../../core/space.js';
+import { categorical, integer, type Genome, type Variable } from '../../core/variables.js';
+import { PAYLOAD_PRECISIONS, type PayloadPrecision } from './accuracy_oracle.js';
+
+/** Tensor shape [channels, height, width]. */
+export type Shape = readonly [number, number, number];
+
+export interface ConvCandidate {
+  readonly kind: 'conv';
+  readonly name: string;
+  readonly kernel: number;
+  readonly expansion: number;
+  /** Groups of both 1×1 convs (2 adds a channel shuffle). */
+  readonly groups: number;
+}
+
+export interface SkipCandidate {
+  readonly kind: 'skip';
+  readonly name: 'skip';
+}
+
+export type Candidate = ConvCandidate | SkipCandidate;
+
+function conv(kernel: number, expansion: number, groups: number): ConvCandidate {
+  return { kind: 'conv', name: `k${kernel}_e${expansion}${groups > 1 ? `_g${groups}` : ''}`, kernel, expansion, groups };
+}
+
+/** The 9 choices per layer, in HW-NAS-Bench's `op_idx_list` order (gene value = index). */
+export const CANDIDATES: readonly Candidate[] = [
+  conv(3, 1, 1),
+  conv(3, 1, 2),
+  conv(3, 3, 1),
+  conv(3, 6, 1),
+  conv(5, 1, 1),
+  conv(5, 1, 2),
+  conv(5, 3, 1),
+  conv(5, 6, 1),
+  { kind: 'skip', name: 'skip' },
+];
+export const CANDIDATE_NAMES: readonly string[] = CANDIDATES.map((c) => c.name);
+export const SKIP_INDEX = 8;
+
+export const NUM_LAYERS = 22;
+/** The split runs from 0 (send the image) to NUM_LAYERS (device-only). */
+export const MAX_SPLIT = NUM_LAYERS;
+export const INPUT_SHAPE: Shape = [3, 32, 32];
+export const STEM_CHANNELS = 16;
+export const STEM_KERNEL = 3;
+export const HEAD_CHANNELS = 1504;
+export const STAGE_LAYERS: readonly number[] = [1, 4, 4, 4, 4, 4, 1];
+export const STAGE_CHANNELS: readonly number[] = [16, 24, 32, 64, 112, 184, 352];
+/** Stride of each stage's first layer; later layers of a stage have stride 1. */
+export const STAGE_STRIDES: readonly number[] = [1, 1, 2, 2, 1, 2, 1];
+
+export interface LayerShape {
+  readonly index: number;
+  readonly stage: number;
+  readonly input: Shape;
+  readonly output: Shape;
+  readonly stride: number;
+}
+
+/** Shapes of the 22 searchable layers (independent of the chosen candidates in this space). */
+export function layerShapes(input: Shape = INPUT_SHAPE): LayerShape[] {
+  const out: LayerShape[] = [];
+  // The stem keeps the resolution (3×3, stride 1, pad 1).
+  let shape: Shape = [STEM_CHANNELS, input[1], input[2]];
+  STAGE_LAYERS.forEach((count, stage) => {
+    for (let j = 0; j < count; j++) {
+      const stride = j === 0 ? (STAGE_STRIDES[stage] as number) : 1;
+      // Padding k//2 with an odd kernel: out = ceil(in / stride).
+      const output: Shape = [STAGE_CHANNELS[stage] as number, Math.ceil(shape[1] / stride), Math.ceil(shape[2] / stride)];
+      out.push({ index: out.length, stage, input: shape, output, stride });
+      shape = output;
+    }
+  });
+  return out;
+}
+
+export const FBNET_LAYERS: readonly LayerShape[] = layerShapes();
+
+export function stemOutputShape(input: Shape = INPUT_SHAPE): Shape {
+  return [STEM_CHANNELS, input[1], input[2]];
+}
+
+/** Whether candidate `c` at a layer of this shape is a pure identity (no parameters, no cost). */
+export function isIdentity(c: Candidate, layer: LayerShape): boolean {
+  return c.kind === 'skip' && layer.input[0] === layer.output[0] && layer.stride === 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Genome
+
+/** How the split appears in the genome: an ordinal integer gene, a categorical gene, or fixed. */
+export type SplitGene = 'integer' | 'categorical' | { readonly fixed: number };
+
+export interface GenomeLayout {
+  readonly split: SplitGene;
+  /** A fixed payload precision, or 'search' to add a categorical precision gene. */
+  readonly precision: PayloadPrecision | 'search';
+}
+
+export interface DecodedGenome {
+  /** 22 candidate indices. */
+  readonly architecture: readonly number[];
+  readonly split: number;
+  readonly precision: PayloadPrecision;
+}
+
+export const SPLIT_GENE = 'split';
+export const PRECISION_GENE = 'precision';
+
+export function layerGeneName(i: number): string {
+  return `layer${i}`;
+}
+
+export function nascVariables(layout: GenomeLayout): Variable[] {
+  checkLayout(layout);
+  const vars: Variable[] = [];
+  for (let i = 0; i < NUM_LAYERS; i++) vars.push(categorical(layerGeneName(i), CANDIDATE_NAMES));
+  if (layout.split === 'integer') vars.push(integer(SPLIT_GENE, 0, MAX_SPLIT));
+  else if (layout.split === 'categorical') vars.push(categorical(SPLIT_GENE, Array.from({ length: MAX_SPLIT + 1 }, (_, s) => String(s))));
+  if (layout.precision === 'search') vars.push(categorical(PRECISION_GENE, PAYLOAD_PRECISIONS));
+  return vars;
+}
+
+/** The SearchSpace of a NASC genome with this layout. */
+export function nascSearchSpace(layout: GenomeLayout): SearchSpace {
+  return new SearchSpace(nascVariables(layout));
+}
+
+/** Position of the split gene, or -1 when the split is fixed. Categorical and integer genes both hold s itself. */
+export function splitGeneIndex(layout: GenomeLayout): number {
+  return typeof layout.split === 'object' ? -1 : NUM_LAYERS;
+}
+
+/** Position of the precision gene, or -1 when the precision is fixed. */
+export function precisionGeneIndex(layout: GenomeLayout): number {
+  if (layout.precision !== 'search') return -1;
+  return NUM_LAYERS + (typeof layout.split === 'object' ? 0 : 1);
+}
+
+export function genomeLength(layout: GenomeLayout): number {
+  return NUM_LAYERS + (typeof layout.split === 'object' ? 0 : 1) + (layout.precision === 'search' ? 1 : 0);
+}
+
+export function decodeGenome(layout: GenomeLayout, genome: Genome): DecodedGenome {
+  const n = genomeLength(layout);
+  if (genome.length !== n) throw new InputError(`nasc genome has ${genome.length} genes, expected ${n}`);
+  const architecture = genome.slice(0, NUM_LAYERS);
+  checkArchitecture(architecture);
+  const si = splitGeneIndex(layout);
+  const split = typeof layout.split === 'object' ? layout.split.fixed : (genome[si] as number);
+  checkSplit(split);
+  const pi = precisionGeneIndex(layout);
+  let precision: PayloadPrecision;
+  if (layout.precision === 'search') {
+    const p = genome[pi] as number;
+    if (!Number.isInteger(p) || p < 0 || p >= PAYLOAD_PRECISIONS.length) throw new InputError(`nasc genome: precision gene ${p} is not in 0..${PAYLOAD_PRECISIONS.length - 1}`);
+    precision = PAYLOAD_PRECISIONS[p] as PayloadPrecision;
+  } else {
+    precision = layout.precision;
+  }
+  return { architecture, split, precision };
+}
+
+export function encodeGenome(layout: GenomeLayout, decoded: DecodedGenome): number[] {
+  checkArchitecture(decoded.architecture);
+  checkSplit(decoded.split);
+  const genes = [...decoded.architecture];
+  if (typeof layout.split === 'object') {
+    if (decoded.split !== layout.split.fixed) throw new InputError(`nasc genome: split ${decoded.split} differs from the fixed split ${layout.split.fixed}`);
+  } else {
+    genes.push(decoded.split);
+  }
+  if (layout.precision === 'search') genes.push(PAYLOAD_PRECISIONS.indexOf(decoded.precision));
+  else if (decoded.precision !== layout.precision) throw new InputError(`nasc genome: precision ${decoded.precision} differs from the fixed precision ${layout.precision}`);
+  return genes;
+}
+
+export function checkArchitecture(arch: readonly number[]): void {
+  if (arch.length !== NUM_LAYERS) throw new InputError(`nasc architecture has ${arch.length} layers, expected ${NUM_LAYERS}`);
+  arch.forEach((a, i) => {
+    if (!Number.isInteger(a) || a < 0 || a >= CANDIDATES.length) {
+      throw new InputError(`nasc architecture: layer ${i} = ${a} is not a candidate index 0..${CANDIDATES.length - 1}`);
+    }
+  });
+}
+
+export function checkSplit(s: number): void {
+  if (!Number.isInteger(s) || s < 0 || s > MAX_SPLIT) throw new InputError(`nasc split ${s} is not an integer in 0..${MAX_SPLIT}`);
+}
+
+function checkLayout(layout: GenomeLayout): void {
+  if (typeof layout.split === 'object') checkSplit(layout.split.fixed);
+  if (layout.precision !== 'search' && !PAYLOAD_PRECISIONS.includes(layout.precision)) {
+    throw new InputError(`nasc precision ${String(layout.precision)} is not one of ${PAYLOAD_PRECISIONS.join(', ')}, search`);
+  }
+}
+
+/**
+ * Parses "a0,…,a21" where each item is a candidate index (0..8) or name (k3_e1 … skip).
+ * A single item stands for all 22 layers (e.g. "k5_e6").
+ */
+export function parseArchitecture(text: string): number[] {
+  const items = text.split(',').map((s) => s.trim());
+  if (items.length !== 1 && items.length !== NUM_LAYERS) {
+    throw new InputError(`architecture "${text}" has ${items.length} items, expected ${NUM_LAYERS} (or one for all layers)`);
+  }
+  const arch = items.map((item, i) => {
+    const byName = CANDIDATE_NAMES.indexOf(item);
+    if (byName >= 0) return byName;
+    if (/^\d+$/.test(item) && Number(item) < CANDIDATES.length) return Number(item);
+    throw new InputError(`architecture item ${i} "${item}" is neither a candidate index 0..${CANDIDATES.length - 1} nor one of ${CANDIDATE_NAMES.join(', ')}`);
+  });
+  return arch.length === 1 ? Array.from({ length: NUM_LAYERS }, () => arch[0] as number) : arch;
+}
+
+export function architectureNames(arch: readonly number[]): string[] {
+  return arch.map((a) => CANDIDATE_NAMES[a] ?? String(a));
+}

@@ -1,0 +1,127 @@
+/**
+ * The worker pool: same results with 1 and 2 workers, the cache (whole-net queries shared),
+ * retries of throwing and dying workers, failures reported without stopping the run.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { InputError } from '../../core/errors.js';
+import type { SubnetQuery } from '../../problems/nasc/accuracy_oracle.js';
+import { imageRanges, OnnxAccuracyOracle } from '../../workers/accuracy_pool.js';
+import { toFloatBatch } from '../../workers/cifar10.js';
+import { buildEvaluationModel, IMAGE, LOGITS } from '../../workers/graph_builder.js';
+import { runFloat, withSession } from '../../workers/onnx_session.js';
+import { argmax } from '../../workers/subnet_evaluator.js';
+import { loadWeightStore } from '../../workers/weight_store.js';
+import { fixtureExists, FIXTURE_STORE } from './fixture.js';
+import { fakeImages, writeTinyStore } from './tiny_store.js';
+
+const STORE = fixtureExists() ? FIXTURE_STORE : writeTinyStore({ seed: 2 });
+const IMAGES = fakeImages(30, 5);
+const CALIBRATION = fakeImages(16, 6);
+const A = [7, 1, 3, 8, 5, 2, 8, 4, 6, 1, 0, 7, 3, 5, 8, 2, 6, 4, 1, 3, 7, 0];
+const B = [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 0, 1, 2, 3];
+const C = [5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5];
+
+const QUERIES: SubnetQuery[] = [
+  { architecture: A, split: 0, precision: 'fp32' },
+  { architecture: A, split: 7, precision: 'int8' },
+  { architecture: B, split: 13, precision: 'fp16' },
+  { architecture: C, split: 22, precision: 'int8' },
+  { architecture: B, split: 3, precision: 'int8' },
+];
+
+test('image ranges follow the batch grid and cover every image once', () => {
+  assert.deepEqual(imageRanges(30, 8, 2), [[0, 16], [16, 30]]);
+  assert.deepEqual(imageRanges(30, 8, 10), [[0, 8], [8, 16], [16, 24], [24, 30]]);
+  assert.deepEqual(imageRanges(30, 8, 1), [[0, 30]]);
+  assert.deepEqual(imageRanges(0, 8, 3), [[0, 0]]);
+});
+
+test('1 and 2 workers give identical accuracies, equal to a plain session; whole-net queries share a result', async () => {
+  const results: number[][] = [];
+  for (const workers of [1, 2]) {
+    const oracle = new OnnxAccuracyOracle({ weights: STORE, images: IMAGES, workers, batchSize: 8, bn: 'running' });
+    try {
+      const r = await oracle.accuracy(QUERIES);
+      assert.ok(r.every((x) => x.failure === undefined && x.images === 30));
+      results.push(r.map((x) => x.accuracy));
+      // Split 0, 22 and fp32 queries of one architecture are one cache entry.
+      const again = await oracle.accuracy([
+        { architecture: A, split: 22, precision: 'fp16' },
+        { architecture: A, split: 11, precision: 'fp32' },
+        { architecture: B, split: 13, precision: 'fp16' },
+      ]);
+      assert.deepEqual(again.map((x) => x.accuracy), [r[0]?.accuracy, r[0]?.accuracy, r[2]?.accuracy]);
+      assert.equal(oracle.stats.evaluated, 5);
+      assert.equal(oracle.stats.cacheHits, 3);
+    } finally {
+      await oracle.close();
+    }
+  }
+  assert.deepEqual(results[0], results[1]);
+  // The pool's count equals a plain single-session evaluation of the same graph.
+  const store = loadWeightStore(STORE);
+  const x = toFloatBatch(IMAGES.pixels, store.normalization);
+  const out = await withSession(buildEvaluationModel(store, A, 7, 'int8'), (s) => runFloat(s, IMAGE, x, [30, 3, 32, 32], LOGITS));
+  let correct = 0;
+  for (let i = 0; i < 30; i++) if (argmax(out.data, i * 10, 10) === IMAGES.labels[i]) correct++;
+  assert.equal(results[0]?.[1], correct / 30);
+});
+
+test('recalibrated BN: identical with 1 and 2 workers', async () => {
+  const results: number[][] = [];
+  for (const workers of [1, 2]) {
+    const oracle = new OnnxAccuracyOracle({ weights: STORE, images: IMAGES, workers, batchSize: 8, bn: 'recalibrate', calibration: CALIBRATION, calibrationBatchSize: 8 });
+    try {
+      results.push((await oracle.accuracy(QUERIES.slice(0, 2))).map((x) => x.accuracy));
+    } finally {
+      await oracle.close();
+    }
+  }
+  assert.deepEqual(results[0], results[1]);
+  assert.ok(results[0]?.every((a) => a >= 0 && a <= 1));
+});
+
+test('a query whose worker throws or dies is retried, then reported failed; the others complete', async () => {
+  const oracle = new OnnxAccuracyOracle({
+    weights: STORE,
+    images: IMAGES,
+    workers: 2,
+    batchSize: 8,
+    bn: 'running',
+    faults: [
+      { architecture: B.join(','), mode: 'exit' },
+      { architecture: C.join(','), mode: 'throw' },
+      { architecture: A.join(','), mode: 'exit', times: 1 },
+    ],
+  });
+  try {
+    const r = await oracle.accuracy(QUERIES);
+    assert.equal(r[0]?.failure, undefined, 'A died once, then succeeded on retry');
+    assert.ok(r[0] !== undefined && r[0].accuracy >= 0);
+    for (const i of [2, 3, 4]) {
+      assert.ok(Number.isNaN(r[i]?.accuracy), `query ${i} failed`);
+      assert.match(r[i]?.failure ?? '', /failed after 3 attempts/);
+    }
+    assert.match(r[3]?.failure ?? '', /injected fault/);
+    assert.ok(oracle.stats.retries >= 7);
+    // The pool still works afterwards (dead workers were replaced).
+    const later = await oracle.accuracy([{ architecture: A, split: 5, precision: 'fp16' }]);
+    assert.equal(later[0]?.failure, undefined);
+  } finally {
+    await oracle.close();
+  }
+});
+
+test('bad queries and options are InputErrors', async () => {
+  assert.throws(() => new OnnxAccuracyOracle({ weights: STORE, images: IMAGES, workers: 0 }), InputError);
+  assert.throws(() => new OnnxAccuracyOracle({ weights: STORE, images: IMAGES, bn: 'recalibrate' }), InputError);
+  const oracle = new OnnxAccuracyOracle({ weights: STORE, images: fakeImages(4), workers: 1, bn: 'running' });
+  try {
+    await assert.rejects(oracle.accuracy([{ architecture: A.slice(1), split: 0, precision: 'fp32' }]), InputError);
+    await assert.rejects(oracle.accuracy([{ architecture: A, split: 23, precision: 'fp32' }]), InputError);
+    await assert.rejects(oracle.accuracy([{ architecture: [...A.slice(1), 9], split: 2, precision: 'fp32' }]), InputError);
+  } finally {
+    await oracle.close();
+  }
+});

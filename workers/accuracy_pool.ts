@@ -1,0 +1,244 @@
+/**
+ * `OnnxAccuracyOracle`: the AccuracyOracle that runs inherited-weight subnets on a Piscina pool.
+ *
+ * - One worker per core by default; each loads the store once and sees the images through
+ *   SharedArrayBuffers created once here (normalised float32 NCHW; no per-task copies).
+ * - A query is cut into image ranges (only when there are fewer queries than workers, so one
+ *   query still uses every core); ranges follow the fixed batch grid (subnet_evaluator.ts), and
+ *   counts are integers, so results do not depend on the number of workers or completion order.
+ * - Identical queries are evaluated once: results are cached by architecture + split +
+ *   precision, where fp32, split 0 and split L all mean "the whole net unchanged" and share one
+ *   entry (accuracy is then split-independent).
+ * - A range whose worker throws or dies is retried (2 retries by default; Piscina replaces a
+ *   dead worker); after that the query is reported failed with the reason and the run goes on.
+ * - Works from source (tsx: the `.ts` worker gets `--import tsx`) and from the `tsc` build (the
+ *   `.js` worker beside this module).
+ */
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { InputError } from '../core/errors.js';
+import type { AccuracyOracle, AccuracyResult, PayloadPrecision, SubnetQuery } from '../problems/nasc/accuracy_oracle.js';
+import type { BnMode } from './bn_statistics.js';
+import { CIFAR10_IMAGE_BYTES, toFloatBatch } from './cifar10.js';
+import type { FaultInjection, WorkerSetup } from './evaluate_worker.js';
+import type { EvaluationOutcome, EvaluationTask } from './subnet_evaluator.js';
+import { checkArchitecture, checkSplit, layerCount } from './supernet_space.js';
+import { loadWeightStore } from './weight_store.js';
+
+/** What the measured default is (workers/README.md: recalibration ranks subnets better). */
+export const DEFAULT_BN_MODE: BnMode = 'recalibrate';
+export const DEFAULT_BATCH_SIZE = 100;
+export const DEFAULT_CALIBRATION_IMAGES = 500;
+
+export interface UintImages {
+  /** N × 3072 uint8 planes (CIFAR record order R, G, B). */
+  readonly pixels: Uint8Array;
+  readonly labels: Uint8Array;
+}
+
+export interface OnnxAccuracyOracleOptions {
+  /** Weight store, `.json` or `.bin`. */
+  readonly weights: string;
+  /** The images accuracy is measured on (validation for a search, test for reports). */
+  readonly images: UintImages;
+  /** Worker threads (default: one per core). */
+  readonly workers?: number;
+  readonly batchSize?: number;
+  readonly bn?: BnMode;
+  /** Training images for BN recalibration (required for `bn: 'recalibrate'`; labels unused). */
+  readonly calibration?: { readonly pixels: Uint8Array };
+  readonly calibrationBatchSize?: number;
+  /** Retries of a failed range (default 2). */
+  readonly retries?: number;
+  /** Test hook: make some architectures fail (see evaluate_worker.ts). */
+  readonly faults?: readonly FaultInjection[];
+}
+
+export interface OracleStats {
+  queries: number;
+  cacheHits: number;
+  evaluated: number;
+  failed: number;
+  retries: number;
+  images: number;
+  calibrateMs: number;
+  buildMs: number;
+  sessionMs: number;
+  runMs: number;
+}
+
+export class OnnxAccuracyOracle implements AccuracyOracle {
+  readonly name = 'onnx-supernet';
+  readonly workers: number;
+  readonly bn: BnMode;
+  readonly imageCount: number;
+  private readonly pool: Piscina<EvaluationTask, EvaluationOutcome>;
+  private readonly cache = new Map<string, Promise<AccuracyResult>>();
+  private readonly layers: number;
+  private readonly retries: number;
+  private readonly batchSize: number;
+  private readonly checkQuery: (q: SubnetQuery) => void;
+  readonly stats: OracleStats = { queries: 0, cacheHits: 0, evaluated: 0, failed: 0, retries: 0, images: 0, calibrateMs: 0, buildMs: 0, sessionMs: 0, runMs: 0 };
+
+  constructor(options: OnnxAccuracyOracleOptions) {
+    const store = loadWeightStore(options.weights);
+    const space = store.space;
+    this.layers = layerCount(space);
+    this.checkQuery = (q) => {
+      checkArchitecture(space, q.architecture);
+      checkSplit(space, q.split);
+      if (!['fp32', 'fp16', 'int8'].includes(q.precision)) throw new InputError(`unknown payload precision ${String(q.precision)}`);
+    };
+    this.workers = positive(options.workers ?? availableParallelism(), 'workers');
+    this.batchSize = positive(options.batchSize ?? DEFAULT_BATCH_SIZE, 'batch size');
+    this.retries = options.retries ?? 2;
+    this.bn = options.bn ?? DEFAULT_BN_MODE;
+    const count = options.images.labels.length;
+    if (options.images.pixels.length !== count * CIFAR10_IMAGE_BYTES) throw new InputError(`${count} labels but ${options.images.pixels.length} pixel bytes`);
+    this.imageCount = count;
+
+    const images = sharedFloat(options.images.pixels, store.normalization);
+    const labels = new SharedArrayBuffer(count);
+    new Uint8Array(labels).set(options.images.labels);
+    let calibration: WorkerSetup['calibration'];
+    if (this.bn === 'recalibrate') {
+      if (options.calibration === undefined || options.calibration.pixels.length === 0) {
+        throw new InputError("BN mode 'recalibrate' needs calibration (training) images");
+      }
+      calibration = { data: sharedFloat(options.calibration.pixels, store.normalization), count: options.calibration.pixels.length / CIFAR10_IMAGE_BYTES };
+    }
+    const setup: WorkerSetup = {
+      storePath: store.files.json,
+      images: { data: images, labels, count },
+      ...(calibration === undefined ? {} : { calibration }),
+      bn: this.bn,
+      batchSize: this.batchSize,
+      calibrationBatchSize: options.calibrationBatchSize ?? this.batchSize,
+      ...(options.faults === undefined ? {} : { faults: options.faults, faultCounters: new SharedArrayBuffer(4 * options.faults.length) }),
+    };
+    const { filename, execArgv } = workerEntry();
+    this.pool = new Piscina<EvaluationTask, EvaluationOutcome>({
+      filename,
+      ...(execArgv === undefined ? {} : { execArgv }),
+      minThreads: this.workers,
+      maxThreads: this.workers,
+      idleTimeout: 2 ** 31 - 1,
+      concurrentTasksPerWorker: 1,
+      workerData: setup,
+    });
+  }
+
+  /** Cache key: fp32 / split 0 / split L evaluate the unchanged whole net. */
+  key(q: SubnetQuery): string {
+    const whole = q.precision === 'fp32' || q.split === 0 || q.split === this.layers;
+    return `${q.architecture.join(',')}|${whole ? 'whole' : `${q.split}|${q.precision}`}`;
+  }
+
+  async accuracy(queries: readonly SubnetQuery[]): Promise<AccuracyResult[]> {
+    queries.forEach((q) => this.checkQuery(q));
+    this.stats.queries += queries.length;
+    const fresh = new Set<string>();
+    for (const q of queries) {
+      const k = this.key(q);
+      if (!this.cache.has(k) && !fresh.has(k)) fresh.add(k);
+    }
+    // Cut queries into image ranges only when they are too few to occupy every worker.
+    const batches = Math.max(1, Math.ceil(this.imageCount / this.batchSize));
+    const chunks = fresh.size === 0 ? 1 : Math.min(batches, Math.max(1, Math.ceil(this.workers / fresh.size)));
+    const results: Promise<AccuracyResult>[] = [];
+    for (const q of queries) {
+      const k = this.key(q);
+      let r = this.cache.get(k);
+      if (r === undefined) {
+        r = this.evaluate(q, chunks);
+        this.cache.set(k, r);
+        // A failure is not cached: a later identical query tries again.
+        void r.then((res) => {
+          if (res.failure !== undefined) this.cache.delete(k);
+        });
+      } else {
+        this.stats.cacheHits++;
+      }
+      results.push(r);
+    }
+    return Promise.all(results);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+
+  private async evaluate(q: SubnetQuery, chunks: number): Promise<AccuracyResult> {
+    const whole = q.precision === 'fp32' || q.split === 0 || q.split === this.layers;
+    const precision: PayloadPrecision = whole ? 'fp32' : q.precision;
+    const split = whole ? 0 : q.split;
+    const ranges = imageRanges(this.imageCount, this.batchSize, chunks);
+    const outcomes = await Promise.all(
+      ranges.map(([start, end]) => this.runWithRetries({ architecture: [...q.architecture], split, precision, start, end })),
+    );
+    const failure = outcomes.find((o): o is { error: string } => 'error' in o);
+    if (failure !== undefined) {
+      this.stats.failed++;
+      return { accuracy: Number.NaN, images: this.imageCount, failure: failure.error };
+    }
+    let correct = 0;
+    for (const o of outcomes as EvaluationOutcome[]) {
+      correct += o.correct;
+      this.stats.images += o.images;
+      this.stats.calibrateMs += o.calibrateMs;
+      this.stats.buildMs += o.buildMs;
+      this.stats.sessionMs += o.sessionMs;
+      this.stats.runMs += o.runMs;
+    }
+    this.stats.evaluated++;
+    return { accuracy: this.imageCount === 0 ? Number.NaN : correct / this.imageCount, images: this.imageCount };
+  }
+
+  private async runWithRetries(task: EvaluationTask): Promise<EvaluationOutcome | { error: string }> {
+    let last = '';
+    for (let attempt = 0; attempt <= this.retries; attempt++) {
+      if (attempt > 0) this.stats.retries++;
+      try {
+        return await this.pool.run(task);
+      } catch (e) {
+        last = e instanceof Error ? e.message : String(e);
+      }
+    }
+    return { error: `failed after ${this.retries + 1} attempts: ${last}` };
+  }
+}
+
+/** [start, end) ranges of about equal size that start on multiples of the batch size. */
+export function imageRanges(count: number, batchSize: number, chunks: number): [number, number][] {
+  const batches = Math.ceil(count / batchSize);
+  const n = Math.max(1, Math.min(chunks, batches));
+  const ranges: [number, number][] = [];
+  for (let k = 0; k < n; k++) {
+    const start = Math.min(count, Math.round((k * batches) / n) * batchSize);
+    const end = Math.min(count, Math.round(((k + 1) * batches) / n) * batchSize);
+    ranges.push([start, end]);
+  }
+  return ranges;
+}
+
+/** The worker file beside this module: `.ts` under tsx (needs the tsx loader), `.js` when built. */
+export function workerEntry(): { filename: string; execArgv?: string[] } {
+  const here = fileURLToPath(import.meta.url);
+  const ext = path.extname(here);
+  const filename = path.join(path.dirname(here), `evaluate_worker${ext}`);
+  return ext === '.ts' ? { filename, execArgv: ['--import', 'tsx'] } : { filename };
+}
+
+function sharedFloat(pixels: Uint8Array, normalization: Parameters<typeof toFloatBatch>[1]): SharedArrayBuffer {
+  const n = pixels.length / CIFAR10_IMAGE_BYTES;
+  const buffer = new SharedArrayBuffer(pixels.length * 4);
+  toFloatBatch(pixels, normalization, 0, n, new Float32Array(buffer));
+  return buffer;
+}
+
+function positive(n: number, what: string): number {
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`${what} must be a positive integer, got ${n}`);
+  return n;
+}

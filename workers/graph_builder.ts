@@ -1,0 +1,313 @@
+/**
+ * Builds ONNX graphs of one subnet of the supernet from a weight store (STORE.md layout):
+ *
+ * - `buildSplitModels` → the **head** (normalised image → tensor after stem + layers 0..s−1, run
+ *   on the device) and the **tail** (that tensor → logits, run on the server). s = 0: no head —
+ *   the device sends the uint8 image itself and the tail is the whole net (it takes the
+ *   normalised image, normalisation being a per-pixel table lookup on the server). s = L
+ *   (device-only): the head is the whole net and outputs the logits; there is no tail (only the
+ *   prediction is sent).
+ * - `buildEvaluationModel` → one image → logits graph with the payload round trip of the chosen
+ *   precision inserted at the split as graph ops. One session per query instead of two, no
+ *   copies of the split tensor through JS (measured in experiments/bench/eval.ts; see
+ *   workers/README.md).
+ * - `buildCalibrationModel` → the subnet with BatchNorm in batch-statistics mode and every BN's
+ *   batch mean/variance as extra outputs (per-subnet BN recalibration, bn_statistics.ts).
+ *
+ * BatchNorm is folded into the preceding convolution by default (W·γ/√(σ²+ε), β − μ·γ/√(σ²+ε),
+ * computed in float64): the statistics are constants at inference time, and folding leaves ORT
+ * fewer nodes to fuse, which makes the session cheaper to create.
+ */
+import { InputError } from '../core/errors.js';
+import type { PayloadPrecision } from '../problems/nasc/accuracy_oracle.js';
+import { DataType, GraphWriter, type ValueSpec } from './onnx_graph.js';
+import { block, checkArchitecture, checkSplit, layerCount, layerSpecs, splitTensorShape, type LayerSpec } from './supernet_space.js';
+import type { WeightStore } from './weight_store.js';
+
+/** Mean and (biased) variance of one BatchNorm's input, per channel. */
+export interface BnStats {
+  readonly mean: Float32Array;
+  readonly variance: Float32Array;
+}
+
+/** BN statistics by BN prefix (e.g. `layers.3.2.bn1`), overriding the store's running stats. */
+export type BnStatistics = ReadonlyMap<string, BnStats>;
+
+/** How BatchNorm appears in the graph: folded into the conv, as a BatchNormalization node, or batch statistics (calibration). */
+export type BnTreatment = 'fold' | 'node';
+
+export interface BuildOptions {
+  readonly bn?: BnTreatment;
+  /** Statistics to use instead of the stored running stats (recalibrated per subnet). */
+  readonly statistics?: BnStatistics;
+}
+
+export interface SplitModels {
+  /** Device part: `image` [N,3,H,W] float32 → `payload` (or `logits` at s = L); null at s = 0. */
+  readonly head: Uint8Array | null;
+  /** Server part: `payload` (the normalised `image` at s = 0) → `logits`; null at s = L. */
+  readonly tail: Uint8Array | null;
+}
+
+export const IMAGE = 'image';
+export const PAYLOAD = 'payload';
+export const LOGITS = 'logits';
+const BATCH = 'N';
+
+/** One BN of a calibration graph: its prefix and the names of its mean/variance outputs. */
+export interface CalibrationOutput {
+  readonly prefix: string;
+  readonly channels: number;
+  /** Spatial elements per channel and image (H·W) of the BN's input. */
+  readonly spatial: number;
+  readonly mean: string;
+  readonly variance: string;
+}
+
+export function buildSplitModels(store: WeightStore, architecture: readonly number[], split: number, options: BuildOptions = {}): SplitModels {
+  const space = store.space;
+  checkArchitecture(space, architecture);
+  checkSplit(space, split);
+  const n = layerCount(space);
+  if (split === 0) return { head: null, tail: buildEvaluationModel(store, architecture, 0, 'fp32', options) };
+  if (split === n) return { head: buildEvaluationModel(store, architecture, n, 'fp32', options), tail: null };
+
+  const tail = new SubnetEmitter(store, architecture, options);
+  let y = PAYLOAD;
+  for (let i = split; i < n; i++) y = tail.layer(i, y);
+  tail.head(y, LOGITS);
+  return {
+    head: buildPrefixModel(store, architecture, split, options),
+    tail: tail.w.serialize([payloadSpec(store, split)], [logitsSpec(store)], 'tail'),
+  };
+}
+
+/**
+ * `image` → `payload`, the tensor after the stem and layers 0..s−1 (s = 0: the stem output;
+ * s = L: the input of the network's head). The device part of a split for 1 ≤ s < L.
+ */
+export function buildPrefixModel(store: WeightStore, architecture: readonly number[], split: number, options: BuildOptions = {}): Uint8Array {
+  checkArchitecture(store.space, architecture);
+  checkSplit(store.space, split);
+  const e = new SubnetEmitter(store, architecture, options);
+  let x = e.stem(IMAGE);
+  for (let i = 0; i < split; i++) x = e.layer(i, x);
+  e.w.node('Identity', [x], {}, PAYLOAD);
+  return e.w.serialize([imageSpec(store)], [payloadSpec(store, split)], 'head');
+}
+
+/** image → logits with the precision's payload round trip applied to the tensor at the split. */
+export function buildEvaluationModel(
+  store: WeightStore,
+  architecture: readonly number[],
+  split: number,
+  precision: PayloadPrecision,
+  options: BuildOptions = {},
+): Uint8Array {
+  const space = store.space;
+  checkArchitecture(space, architecture);
+  checkSplit(space, split);
+  const n = layerCount(space);
+  const e = new SubnetEmitter(store, architecture, options);
+  let x = e.stem(IMAGE);
+  for (let i = 0; i < n; i++) {
+    if (i === split && split > 0) x = payloadRoundTrip(e.w, x, precision);
+    x = e.layer(i, x);
+  }
+  e.head(x, LOGITS);
+  return e.w.serialize([imageSpec(store)], [logitsSpec(store)], 'subnet');
+}
+
+/**
+ * The subnet with every BatchNorm normalising by its batch statistics (as in training mode) and
+ * exporting them: what PyTorch's train-mode forward computes, so a recalibration pass needs one
+ * session for the whole net instead of one per layer.
+ */
+export function buildCalibrationModel(store: WeightStore, architecture: readonly number[]): { model: Uint8Array; outputs: CalibrationOutput[] } {
+  checkArchitecture(store.space, architecture);
+  const e = new SubnetEmitter(store, architecture, {}, true);
+  let x = e.stem(IMAGE);
+  for (let i = 0; i < layerCount(store.space); i++) x = e.layer(i, x);
+  e.headBn(x);
+  const outputs = e.calibration;
+  const specs: ValueSpec[] = outputs.flatMap((o) => [
+    { name: o.mean, elemType: DataType.FLOAT, shape: [1, o.channels, 1, 1] },
+    { name: o.variance, elemType: DataType.FLOAT, shape: [1, o.channels, 1, 1] },
+  ]);
+  return { model: e.w.serialize([imageSpec(store)], specs, 'calibration'), outputs };
+}
+
+/**
+ * The payload round trip as graph ops. fp16: Cast → float16 → float32 (round to nearest even).
+ * int8: affine per image (a device quantises the tensor it sends, which is one image's): range
+ * [min(x,0), max(x,0)] so zero is exact, scale = range/255 (at least 1e-30), zero point =
+ * round(−min/scale), q = clip(round(x/scale) + zp, 0, 255), back to (q − zp)·scale. Rounding is
+ * half-to-even (ONNX Round); payload_precision.ts does the same in TS.
+ */
+function payloadRoundTrip(w: GraphWriter, x: string, precision: PayloadPrecision): string {
+  if (precision === 'fp32') return x;
+  if (precision === 'fp16') {
+    const h = w.node('Cast', [x], { to: DataType.FLOAT16 });
+    return w.node('Cast', [h], { to: DataType.FLOAT });
+  }
+  const zero = w.floatConstant([0]);
+  const axes = { axes: [1, 2, 3], keepdims: 1 };
+  const lo = w.node('Min', [w.node('ReduceMin', [x], axes), zero]);
+  const hi = w.node('Max', [w.node('ReduceMax', [x], axes), zero]);
+  const scale = w.node('Max', [w.node('Div', [w.node('Sub', [hi, lo]), w.floatConstant([255])]), w.floatConstant([1e-30])]);
+  const zp = w.node('Round', [w.node('Div', [w.node('Neg', [lo]), scale])]);
+  const q = w.node('Clip', [w.node('Add', [w.node('Round', [w.node('Div', [x, scale])]), zp]), zero, w.floatConstant([255])]);
+  return w.node('Mul', [w.node('Sub', [q, zp]), scale]);
+}
+
+function imageSpec(store: WeightStore): ValueSpec {
+  const [c, h, wd] = store.space.input;
+  return { name: IMAGE, elemType: DataType.FLOAT, shape: [BATCH, c, h, wd] };
+}
+
+function payloadSpec(store: WeightStore, split: number): ValueSpec {
+  return { name: PAYLOAD, elemType: DataType.FLOAT, shape: [BATCH, ...splitTensorShape(store.space, split)] };
+}
+
+function logitsSpec(store: WeightStore): ValueSpec {
+  return { name: LOGITS, elemType: DataType.FLOAT, shape: [BATCH, store.space.numClasses] };
+}
+
+interface ConvSpec {
+  /** Side of the conv's output (for the calibration bookkeeping). */
+  readonly size: number;
+  readonly weight: string;
+  readonly bn: string;
+  readonly stride: number;
+  readonly kernel: number;
+  readonly groups: number;
+  readonly relu: boolean;
+}
+
+/** Emits the parts of one subnet (stem, layers, head) into a GraphWriter. */
+class SubnetEmitter {
+  readonly w = new GraphWriter();
+  readonly calibration: CalibrationOutput[] = [];
+  private readonly specs: LayerSpec[];
+
+  constructor(
+    private readonly store: WeightStore,
+    private readonly architecture: readonly number[],
+    private readonly options: BuildOptions,
+    private readonly batchStatistics = false,
+  ) {
+    this.specs = layerSpecs(store.space);
+  }
+
+  stem(x: string): string {
+    return this.convBn(x, { size: this.store.space.input[1], weight: 'stem.conv.weight', bn: 'stem.bn', stride: 1, kernel: 3, groups: 1, relu: true });
+  }
+
+  layer(i: number, x: string): string {
+    const spec = this.specs[i] as LayerSpec;
+    const b = block(this.store.space, spec, this.architecture[i] as number);
+    if (b.kind === 'identity') return x;
+    const inSize = spec.inputSize;
+    const outSize = Math.floor((inSize - 1) / spec.stride) + 1;
+    if (b.kind === 'skipConv') {
+      return this.convBn(x, { size: outSize, weight: `${b.prefix}.conv.weight`, bn: `${b.prefix}.bn`, stride: b.stride, kernel: 1, groups: 1, relu: true });
+    }
+    let y = this.convBn(x, { size: inSize, weight: `${b.prefix}.pw1.weight`, bn: `${b.prefix}.bn1`, stride: 1, kernel: 1, groups: b.groups, relu: true });
+    if (b.groups > 1) {
+      // Channel shuffle: [N, g, m/g, HW] → swap the two channel axes → [N, m, H, W].
+      const r = this.w.node('Reshape', [y, this.w.int64Constant([0, b.groups, b.mid / b.groups, inSize * inSize])]);
+      const t = this.w.node('Transpose', [r], { perm: [0, 2, 1, 3] });
+      y = this.w.node('Reshape', [t, this.w.int64Constant([0, b.mid, inSize, inSize])]);
+    }
+    y = this.convBn(y, { size: outSize, weight: `${b.prefix}.dw.weight`, bn: `${b.prefix}.bn2`, stride: b.stride, kernel: b.kernel, groups: b.mid, relu: true });
+    y = this.convBn(y, { size: outSize, weight: `${b.prefix}.pw2.weight`, bn: `${b.prefix}.bn3`, stride: 1, kernel: 1, groups: b.groups, relu: false });
+    return b.residual ? this.w.node('Add', [y, x]) : y;
+  }
+
+  /** 1×1 conv + BN (no ReLU yet): the part of the head the calibration graph needs. */
+  headBn(x: string): string {
+    const last = this.specs.at(-1) as LayerSpec;
+    const size = Math.floor((last.inputSize - 1) / last.stride) + 1;
+    return this.convBn(x, { size, weight: 'head.conv.weight', bn: 'head.bn', stride: 1, kernel: 1, groups: 1, relu: false });
+  }
+
+  head(x: string, output: string): string {
+    const y = this.w.node('Relu', [this.headBn(x)]);
+    const pooled = this.w.node('Flatten', [this.w.node('GlobalAveragePool', [y])], { axis: 1 });
+    const fc = this.w.float('classifier.weight', this.store.tensor('classifier.weight'), this.store.shape('classifier.weight'));
+    const bias = this.w.float('classifier.bias', this.store.tensor('classifier.bias'), this.store.shape('classifier.bias'));
+    return this.w.node('Gemm', [pooled, fc, bias], { transB: 1 }, output);
+  }
+
+  private convBn(x: string, c: ConvSpec): string {
+    const shape = this.store.shape(c.weight);
+    const attrs = { kernel_shape: [c.kernel, c.kernel], pads: Array(4).fill(c.kernel >> 1) as number[], strides: [c.stride, c.stride], group: c.groups };
+    const gamma = this.store.tensor(`${c.bn}.weight`);
+    const beta = this.store.tensor(`${c.bn}.bias`);
+    let y: string;
+    if (this.batchStatistics) {
+      const conv = this.w.node('Conv', [x, this.w.float(c.weight, this.store.tensor(c.weight), shape)], attrs);
+      y = this.batchNorm(conv, c.bn, gamma, beta, c.size * c.size);
+    } else {
+      const stats = this.statistics(c.bn);
+      if ((this.options.bn ?? 'fold') === 'fold') {
+        const [w, b] = foldBn(this.store.tensor(c.weight), shape, gamma, beta, stats, this.store.space.bnEps);
+        y = this.w.node('Conv', [x, this.w.float(c.weight, w, shape), this.w.float(`${c.bn}.folded_bias`, b, [b.length])], attrs);
+      } else {
+        const conv = this.w.node('Conv', [x, this.w.float(c.weight, this.store.tensor(c.weight), shape)], attrs);
+        const ch = [gamma.length];
+        y = this.w.node(
+          'BatchNormalization',
+          [conv, this.w.float(`${c.bn}.weight`, gamma, ch), this.w.float(`${c.bn}.bias`, beta, ch), this.w.float(`${c.bn}.mean`, stats.mean, ch), this.w.float(`${c.bn}.var`, stats.variance, ch)],
+          { epsilon: { float: this.store.space.bnEps } },
+        );
+      }
+    }
+    return c.relu ? this.w.node('Relu', [y]) : y;
+  }
+
+  private statistics(bn: string): BnStats {
+    const s = this.options.statistics?.get(bn);
+    if (s !== undefined) return s;
+    return { mean: this.store.tensor(`${bn}.running_mean`), variance: this.store.tensor(`${bn}.running_var`) };
+  }
+
+  /** Training-mode BN: normalise by this batch's per-channel mean and biased variance; export both. */
+  private batchNorm(x: string, prefix: string, gamma: Float32Array, beta: Float32Array, spatial: number): string {
+    const w = this.w;
+    const c = gamma.length;
+    const axes = { axes: [0, 2, 3], keepdims: 1 };
+    const mean = w.node('ReduceMean', [x], axes, `${prefix}.batch_mean`);
+    const d = w.node('Sub', [x, mean]);
+    const variance = w.node('ReduceMean', [w.node('Mul', [d, d])], axes, `${prefix}.batch_var`);
+    const inv = w.node('Reciprocal', [w.node('Sqrt', [w.node('Add', [variance, w.floatConstant([this.store.space.bnEps])])])]);
+    const g = w.float(`${prefix}.weight`, gamma, [1, c, 1, 1]);
+    const b = w.float(`${prefix}.bias`, beta, [1, c, 1, 1]);
+    this.calibration.push({ prefix, channels: c, spatial, mean, variance });
+    return w.node('Add', [w.node('Mul', [w.node('Mul', [d, inv]), g]), b]);
+  }
+}
+
+/** BN folded into the conv: per output channel o, W[o]·γ/√(σ²+ε) and β − μ·γ/√(σ²+ε). */
+export function foldBn(
+  weight: Float32Array,
+  shape: readonly number[],
+  gamma: Float32Array,
+  beta: Float32Array,
+  stats: BnStats,
+  eps: number,
+): [Float32Array, Float32Array] {
+  const out = shape[0] as number;
+  if (gamma.length !== out || stats.mean.length !== out || stats.variance.length !== out) {
+    throw new InputError(`BatchNorm of ${out} channels has statistics of ${stats.mean.length}/${stats.variance.length}`);
+  }
+  const per = weight.length / out;
+  const w = new Float32Array(weight.length);
+  const b = new Float32Array(out);
+  for (let o = 0; o < out; o++) {
+    const s = (gamma[o] as number) / Math.sqrt((stats.variance[o] as number) + eps);
+    for (let k = o * per; k < (o + 1) * per; k++) w[k] = (weight[k] as number) * s;
+    b[o] = (beta[o] as number) - (stats.mean[o] as number) * s;
+  }
+  return [w, b];
+}
