@@ -25,7 +25,7 @@ export interface DirectThresholds {
   readonly b: number;
 }
 
-const DEFAULT_DIRECT: DirectThresholds = { a: 24, b: 400 };
+const DEFAULT_DIRECT: DirectThresholds = { a: 128, b: 8192 };
 
 export function divideAndConquerRanks(values: Float64Array, count: number, m: number, direct: DirectThresholds = DEFAULT_DIRECT): Int32Array {
   const sorter = new JensenSorter(values, m, count, direct);

@@ -1,7 +1,7 @@
 /**
  * Speed of non-dominated sorting and hypervolume on 10,000 uniform random points (seeded).
- * Prints JSON seconds: `cold` is the first call (includes JIT warm-up), `warm` the median of
- * the next five. Peer figure (REFERENCE.md): DEAP's sortLogNondominated takes 0.15 s / 1.35 s
+ * Prints JSON seconds: `cold` is the first call (includes JIT warm-up), `median` and `min` over
+ * the next seven (on a shared machine `min` is the least disturbed figure). Peer figure (REFERENCE.md): DEAP's sortLogNondominated takes 0.15 s / 1.35 s
  * for M = 2 / 3 on this kind of machine.
  *
  *   npx tsx experiments/bench/sorting_bench.ts [--n 10000] [--seed 1]
@@ -32,15 +32,15 @@ function onePlane(): number[][] {
   });
 }
 
-function time(run: () => unknown): { cold: number; warm: number } {
+function time(run: () => unknown): { cold: number; median: number; min: number } {
   const seconds = (): number => {
     const t0 = process.hrtime.bigint();
     run();
     return Number(process.hrtime.bigint() - t0) / 1e9;
   };
   const cold = seconds();
-  const warm = Array.from({ length: 5 }, seconds).sort((a, b) => a - b)[2] as number;
-  return { cold: round(cold), warm: round(warm) };
+  const warm = Array.from({ length: 7 }, seconds).sort((a, b) => a - b);
+  return { cold: round(cold), median: round(warm[3] as number), min: round(warm[0] as number) };
 }
 
 function round(x: number): number {

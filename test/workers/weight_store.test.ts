@@ -16,7 +16,7 @@ function damaged(edit: (m: Manifest, bin: Buffer) => Buffer | void, rehash = tru
   const json = writeTinyStore({ seed: 3 });
   const files = storeFiles(json);
   const m = JSON.parse(readFileSync(files.json, 'utf8')) as Manifest;
-  let bin = readFileSync(files.bin);
+  let bin: Buffer = readFileSync(files.bin);
   bin = edit(m, bin) ?? bin;
   if (rehash) {
     m.byteLength = bin.length;

@@ -1,0 +1,129 @@
+/**
+ * `nasc accuracy`: top-1 accuracy of one subnet (weights inherited from the supernet store) on
+ * the first N CIFAR-10 test images, with the payload precision applied at the split, e.g.
+ *
+ *   nasc accuracy --arch 7,7,…,7 --split 9 --precision int8 --images 1000 --json
+ *     → {"accuracy":0.62,"images":1000,"seconds":7.1}
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Argv, CommandModule } from 'yargs';
+import { InputError } from '../../../core/errors.js';
+import { PAYLOAD_PRECISIONS, type PayloadPrecision } from '../../../problems/nasc/accuracy_oracle.js';
+import { parseArchitecture } from '../../../problems/nasc/search_space.js';
+import { DEFAULT_BN_MODE, DEFAULT_CALIBRATION_IMAGES, OnnxAccuracyOracle } from '../../../workers/accuracy_pool.js';
+import { BN_MODES, type BnMode } from '../../../workers/bn_statistics.js';
+import { complementIndices, loadCifar10, selectImages, validationSplit } from '../../../workers/cifar10.js';
+import { loadWeightStore } from '../../../workers/weight_store.js';
+import { resolveDataDir } from '../options.js';
+import { positiveInteger } from '../validate.js';
+
+export interface AccuracyArgs {
+  arch: string;
+  split: number;
+  precision: string;
+  images?: number;
+  weights?: string;
+  workers?: number;
+  bn?: string;
+  'calibration-images'?: number;
+  'batch-size'?: number;
+  'data-dir'?: string;
+  json: boolean;
+}
+
+export interface AccuracyReport {
+  readonly accuracy: number;
+  readonly images: number;
+  readonly seconds: number;
+  readonly failure?: string;
+}
+
+/** The shipped store, relative to the package root (found from this module, not the cwd). */
+export function defaultWeights(): string {
+  return path.join(packageRoot(), 'experiments', 'supernet', 'store', 'fbnet-cifar10.json');
+}
+
+/** Nearest ancestor with the nasc package.json (works from source and from dist/). */
+function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'nasc') return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('cannot find the nasc package root');
+    dir = up;
+  }
+}
+
+export async function accuracyReport(args: AccuracyArgs): Promise<AccuracyReport> {
+  const started = performance.now();
+  if (!(PAYLOAD_PRECISIONS as readonly string[]).includes(args.precision)) {
+    throw new InputError(`--precision must be one of ${PAYLOAD_PRECISIONS.join(', ')}, got "${args.precision}"`);
+  }
+  const bn = (args.bn ?? DEFAULT_BN_MODE) as BnMode;
+  if (!BN_MODES.includes(bn)) throw new InputError(`--bn must be one of ${BN_MODES.join(', ')}, got "${args.bn}"`);
+  const architecture = parseArchitecture(args.arch);
+  const weights = args.weights ?? defaultWeights();
+  const store = loadWeightStore(weights);
+  const dataDir = resolveDataDir(args['data-dir']);
+  const test = loadCifar10(dataDir, 'test', args.images);
+  if (test.count === 0) throw new InputError('--images must be at least 1');
+  let calibration: { pixels: Uint8Array } | undefined;
+  if (bn === 'recalibrate') {
+    // K training images that are not in the store's validation split (record order).
+    const k = args['calibration-images'] ?? DEFAULT_CALIBRATION_IMAGES;
+    const train = loadCifar10(dataDir, 'train');
+    const { seed, validationPerClass } = store.manifest.split;
+    const pool = complementIndices(train.count, validationSplit(train.labels, seed, validationPerClass));
+    if (pool.length < k) throw new InputError(`--calibration-images ${k} exceeds the ${pool.length} training images outside the validation split`);
+    calibration = selectImages(train, pool.slice(0, k));
+  }
+  const oracle = new OnnxAccuracyOracle({
+    weights,
+    images: test,
+    bn,
+    ...(calibration === undefined ? {} : { calibration }),
+    ...(args.workers === undefined ? {} : { workers: args.workers }),
+    ...(args['batch-size'] === undefined ? {} : { batchSize: args['batch-size'] }),
+  });
+  try {
+    const [r] = await oracle.accuracy([{ architecture, split: args.split, precision: args.precision as PayloadPrecision }]);
+    if (r === undefined) throw new Error('no result');
+    const seconds = (performance.now() - started) / 1000;
+    return { accuracy: r.accuracy, images: r.images, seconds, ...(r.failure === undefined ? {} : { failure: r.failure }) };
+  } finally {
+    await oracle.close();
+  }
+}
+
+export const accuracyCommand: CommandModule<object, AccuracyArgs> = {
+  command: 'accuracy',
+  describe: 'Top-1 accuracy of a subnet with inherited supernet weights on the first N CIFAR-10 test images',
+  builder: (y: Argv) =>
+    y
+      .option('arch', { type: 'string', demandOption: true, describe: '22 comma-separated candidates, indices 0..8 or names k3_e1..skip (one item = all layers)' })
+      .option('split', { coerce: positiveInteger('split', true), default: 0, describe: 'split point 0..22 (0 = image sent, 22 = device-only)' })
+      .option('precision', { type: 'string', default: 'fp32', describe: 'payload precision at the split: fp32|fp16|int8' })
+      .option('images', { coerce: positiveInteger('images'), describe: 'first N test images (default: all 10,000)' })
+      .option('weights', { type: 'string', describe: 'weight store .json or .bin (default: experiments/supernet/store/fbnet-cifar10.json)' })
+      .option('workers', { coerce: positiveInteger('workers'), describe: 'worker threads (default: one per core)' })
+      .option('bn', { type: 'string', describe: `BatchNorm statistics: ${BN_MODES.join('|')} (default ${DEFAULT_BN_MODE})` })
+      .option('calibration-images', { coerce: positiveInteger('calibration-images'), describe: `training images for --bn recalibrate (default ${DEFAULT_CALIBRATION_IMAGES})` })
+      .option('batch-size', { coerce: positiveInteger('batch-size'), describe: 'images per inference batch (default 100)' })
+      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print {accuracy, images, seconds}' }) as unknown as Argv<AccuracyArgs>,
+  handler: async (args) => {
+    const r = await accuracyReport(args);
+    if (r.failure !== undefined) {
+      process.stderr.write(`nasc: evaluation failed: ${r.failure}\n`);
+      process.exitCode = 1;
+    }
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify({ accuracy: r.accuracy, images: r.images, seconds: Number(r.seconds.toFixed(3)) })}\n`);
+      return;
+    }
+    process.stdout.write(`accuracy ${(100 * r.accuracy).toFixed(2)} % on ${r.images} test images (${r.seconds.toFixed(1)} s)\n`);
+  },
+};
