@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import * as Plot from '@observablehq/plot';
+import { parseHTML } from 'linkedom';
+import { writeFileAtomic } from '../io/atomic_write.js';
+
+export type PlotOptions = Plot.PlotOptions;
+
+/**
+ * Renders an Observable Plot figure to a standalone SVG string without a browser: linkedom
+ * supplies the DOM Plot writes into.
+ */
+export function renderSvg(options: PlotOptions): string {
+  const { document } = parseHTML('<!DOCTYPE html><html><body></body></html>');
+  const { title, ...rest } = options;
+  const figure = Plot.plot({ ...rest, document: document as unknown as Document });
+  // With a legend Plot returns a <figure> holding swatch SVGs and the plot: keep the largest SVG.
+  const svgs = figure.tagName.toLowerCase() === 'svg' ? [figure] : [...figure.querySelectorAll('svg')];
+  const area = (e: Element) => Number(e.getAttribute('width') ?? 0) * Number(e.getAttribute('height') ?? 0);
+  const svg = svgs.sort((a, b) => area(b) - area(a))[0];
+  if (svg === undefined) throw new Error('Plot produced no <svg>');
+  const width = Number(svg.getAttribute('width') ?? 640);
+  const height = Number(svg.getAttribute('height') ?? 400);
+  const legend = legendMarkup(options, width);
+  const titleHeight = typeof title === 'string' ? 24 : 0;
+  const legendHeight = legend === '' ? 0 : 20;
+  const top = titleHeight + legendHeight;
+  const inner = svg.outerHTML.replace(/^<svg/, `<svg x="0" y="${top}"`);
+  const titleText = typeof title === 'string' ? `<text x="${width / 2}" y="17" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(title)}</text>` : '';
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + top}" viewBox="0 0 ${width} ${height + top}" font-family="sans-serif" font-size="11">` +
+    `<rect width="100%" height="100%" fill="white"/>${titleText}<g transform="translate(0 ${titleHeight})">${legend}</g>${inner}</svg>\n`
+  );
+}
+
+/** A one-row colour legend drawn by hand, so the SVG stays a single standalone file. */
+function legendMarkup(options: PlotOptions, width: number): string {
+  const color = options.color as { legend?: boolean; domain?: readonly unknown[]; range?: readonly string[] } | undefined;
+  if (color?.legend !== true || color.domain === undefined || color.range === undefined) return '';
+  let x = 10;
+  const parts: string[] = [];
+  color.domain.forEach((d, i) => {
+    const label = escapeXml(String(d));
+    parts.push(`<rect x="${x}" y="4" width="12" height="12" fill="${color.range?.[i % (color.range?.length ?? 1)] ?? '#888'}"/>`);
+    parts.push(`<text x="${x + 16}" y="14">${label}</text>`);
+    x += 28 + label.length * 6.5;
+  });
+  return x > width ? parts.join('').replace(/<text/g, '<text font-size="9"') : parts.join('');
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+let rsvgAvailable: boolean | undefined;
+
+/** Whether `rsvg-convert` (Debian librsvg2-bin) is on PATH. */
+export function canRasterise(): boolean {
+  if (rsvgAvailable === undefined) {
+    rsvgAvailable = spawnSync('rsvg-convert', ['--version'], { stdio: 'ignore' }).status === 0;
+  }
+  return rsvgAvailable;
+}
+
+/**
+ * Writes `<base>.svg` and, where rsvg-convert exists, `<base>.png` (both atomically).
+ * Returns the files written.
+ */
+export function writePlot(base: string, options: PlotOptions): string[] {
+  const svg = renderSvg(options);
+  writeFileAtomic(`${base}.svg`, svg);
+  const files = [`${base}.svg`];
+  if (canRasterise()) {
+    const r = spawnSync('rsvg-convert', ['--format', 'png', '--zoom', '2', '--background-color', 'white'], { input: svg, maxBuffer: 64 * 1024 * 1024 });
+    if (r.status === 0 && r.stdout.length > 0) {
+      writeFileAtomic(`${base}.png`, r.stdout);
+      files.push(`${base}.png`);
+    }
+  }
+  return files;
+}
