@@ -3,11 +3,21 @@
  * with a description and capability tags so `nasc list` can show them and `nasc run` can refuse
  * a mismatch. New plugins register here.
  */
+import type { Operator } from '../core/components.js';
 import type { Individual } from '../core/individual.js';
 import type { Problem } from '../core/problem.js';
 import { capabilityMismatch, Registry, type Capabilities } from '../core/registry.js';
 import { InputError } from '../core/errors.js';
 import type { VariableKind } from '../core/variables.js';
+import { SimulatedBinaryCrossover } from '../operators/crossover/sbx.js';
+import { UniformCrossover } from '../operators/crossover/uniform.js';
+import { OnePointCrossover } from '../operators/crossover/one_point.js';
+import { TwoPointCrossover } from '../operators/crossover/two_point.js';
+import { PolynomialMutation } from '../operators/mutation/polynomial.js';
+import { RandomResetMutation } from '../operators/mutation/random_reset.js';
+import { BitFlipMutation } from '../operators/mutation/bit_flip.js';
+import { UniformSampling } from '../operators/sampling/uniform.js';
+import { LatinHypercubeSampling } from '../operators/sampling/latin_hypercube.js';
 import { asng } from '../operators/algorithms/asng.js';
 import { nsga2 } from '../operators/algorithms/nsga2.js';
 import { randomSearch } from '../operators/algorithms/random_search.js';
@@ -21,6 +31,8 @@ import type { AlgorithmFactory, ProblemFactory, ProblemInstance, ProblemSettings
 
 export const problems = new Registry<ProblemFactory>('problem');
 export const algorithms = new Registry<AlgorithmFactory>('algorithm');
+/** Operators, for listing and for `--crossover`/`--mutation` style choices; each creates a fresh instance. */
+export const operators = new Registry<() => Operator>('operator');
 
 const real: Capabilities = { kinds: ['real'], objectives: { min: 2, max: 2 }, constraints: false, tags: ['benchmark'] };
 const constrained: Capabilities = { ...real, constraints: true };
@@ -129,4 +141,19 @@ export function checkCompatible(algorithmName: string, problemName: string, prob
     constraints: problem.constraintNames.length > 0,
   });
   if (mismatch !== undefined) throw new InputError(`algorithm ${algorithmName} cannot solve ${problemName}: ${mismatch}`);
+}
+
+const operatorEntries: [string, string, () => Operator][] = [
+  ['uniform-sampling', 'sampling: uniform per variable kind', () => new UniformSampling()],
+  ['lhs', 'sampling: Latin hypercube for reals, uniform otherwise', () => new LatinHypercubeSampling()],
+  ['sbx', 'crossover: simulated binary (bounded; integers rounded)', () => new SimulatedBinaryCrossover()],
+  ['uniform-crossover', 'crossover: uniform gene swap', () => new UniformCrossover()],
+  ['one-point', 'crossover: one point', () => new OnePointCrossover()],
+  ['two-point', 'crossover: two points', () => new TwoPointCrossover()],
+  ['pm', 'mutation: polynomial (bounded; integers rounded)', () => new PolynomialMutation()],
+  ['random-reset', 'mutation: categorical/integer reset to a different value', () => new RandomResetMutation()],
+  ['bit-flip', 'mutation: binary bit flip', () => new BitFlipMutation()],
+];
+for (const [name, description, create] of operatorEntries) {
+  operators.register({ name, description, capabilities: { kinds: [...create().kinds] }, create });
 }

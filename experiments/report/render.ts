@@ -12,10 +12,10 @@ export type PlotOptions = Plot.PlotOptions;
 export function renderSvg(options: PlotOptions): string {
   const { document } = parseHTML('<!DOCTYPE html><html><body></body></html>');
   const { title, ...rest } = options;
-  const figure = Plot.plot({ ...rest, document: document as unknown as Document });
+  const figure = Plot.plot({ ...rest, document: document as unknown as NonNullable<PlotOptions['document']> });
   // With a legend Plot returns a <figure> holding swatch SVGs and the plot: keep the largest SVG.
   const svgs = figure.tagName.toLowerCase() === 'svg' ? [figure] : [...figure.querySelectorAll('svg')];
-  const area = (e: Element) => Number(e.getAttribute('width') ?? 0) * Number(e.getAttribute('height') ?? 0);
+  const area = (e: { getAttribute(name: string): string | null }) => Number(e.getAttribute('width') ?? 0) * Number(e.getAttribute('height') ?? 0);
   const svg = svgs.sort((a, b) => area(b) - area(a))[0];
   if (svg === undefined) throw new Error('Plot produced no <svg>');
   const width = Number(svg.getAttribute('width') ?? 640);

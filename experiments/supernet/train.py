@@ -13,6 +13,7 @@ options given on the command line override them.
 from __future__ import annotations
 
 import argparse
+import calendar
 import json
 import math
 import os
@@ -176,10 +177,21 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> Tuple[Dict[str, Any], Di
     a("--narrow", action="store_const", const=True, help="tiny test space")
     a("--log-every", type=int)
     a("--fresh", action="store_true", help="ignore an existing checkpoint of this run")
+    a("--stop-at", help="hard wall-clock stop, HH:MM UTC today (checkpoint and exit even if "
+                        "the budget is not spent; not saved with the run's settings)")
     ns = vars(p.parse_args(argv))
-    fresh = bool(ns.pop("fresh"))
+    flags = {"fresh": bool(ns.pop("fresh")), "stop_at": ns.pop("stop_at")}
     given = {k: v for k, v in ns.items() if v is not None}
-    return given, {"fresh": fresh}
+    return given, flags
+
+
+def parse_stop_at(hhmm: Optional[str]) -> Optional[float]:
+    """Unix time of HH:MM UTC today."""
+    if not hhmm:
+        return None
+    h, m = (int(v) for v in hhmm.split(":"))
+    now = time.gmtime()
+    return float(calendar.timegm((now.tm_year, now.tm_mon, now.tm_mday, h, m, 0)))
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -288,7 +300,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     model.train()
     perm_epoch, perm = -1, torch.empty(0, dtype=torch.long)
     ema: Optional[float] = None
+    stop_at = parse_stop_at(flags["stop_at"])
     while progress() < 1.0 and not stop["signal"]:
+        if stop_at is not None and time.time() >= stop_at:
+            print(f"--stop-at {flags['stop_at']} reached at step {step}", flush=True)
+            break
         t0 = time.time()
         epoch, pos = divmod(step, steps_per_epoch)
         if epoch != perm_epoch:
@@ -348,9 +364,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             save("periodic")
             last_ckpt = time.time()
     log.close()
+    save(f"signal {stop['signal']}" if stop["signal"] else "end")
     if not stop["signal"] and (last_val is None or last_val.get("step") != step):
         last_val = {"step": step, "acc": validate()}
-    save(f"signal {stop['signal']}" if stop["signal"] else "end")
+        save("end, with validation")
     return 0
 
 

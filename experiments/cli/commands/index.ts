@@ -1,5 +1,8 @@
 import type { CommandModule } from 'yargs';
+import { listCommandModule } from './list.js';
 import { runCommandModule } from './run.js';
 
+type AnyCommand = CommandModule<object, never>;
+
 /** Every command of the CLI, in the order `nasc --help` lists them. */
-export const commands: CommandModule<object, never>[] = [runCommandModule as unknown as CommandModule<object, never>];
+export const commands: AnyCommand[] = [runCommandModule, listCommandModule].map((c) => c as unknown as AnyCommand);
