@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { NB201_GENES, NB201_OPS, NB201_SIZE, archToString, parseArchString } from '../../problems/nas_bench_201/arch_string.js';
+import { hypervolume2d } from '../../problems/nas_bench_201/hypervolume_2d.js';
+import { paretoFront2d, paretoFrontNaive } from '../../problems/nas_bench_201/pareto_front.js';
+import { NasBench201Problem } from '../../problems/nas_bench_201/problem.js';
+import { loadNb201, loadNb201Files, nb201Tables, parseNb201Accuracy, parseNb201Hardware } from '../../problems/nas_bench_201/tables.js';
+import { nb201Fixture } from '../fixtures/nasc/nb201_fixture.js';
+import { SKIP_NO_DATA, realDataDir, writeTempJson } from '../fixtures/nasc/synthetic_lut.js';
+
+const genomeArb = fc.array(fc.integer({ min: 0, max: NB201_OPS.length - 1 }), { minLength: NB201_GENES, maxLength: NB201_GENES });
+
+function inputError(...fragments: string[]): (e: unknown) => boolean {
+  return (e: unknown) => {
+    assert.ok(e instanceof Error && e.name === 'InputError', `InputError expected, got ${String(e)}`);
+    assert.ok(!e.message.includes('\n'));
+    for (const f of fragments) assert.ok(e.message.includes(f), `"${e.message}" should name ${f}`);
+    return true;
+  };
+}
+
+function fixtureTables(count: number, seed = 3, coarse = false) {
+  const f = nb201Fixture(count, seed, coarse);
+  return nb201Tables(parseNb201Accuracy(f.accuracy, 'acc.json'), parseNb201Hardware(f.hardware, 'hw.json'));
+}
+
+describe('NAS-Bench-201 arch strings', () => {
+  it('round-trip genome <-> arch string', () => {
+    fc.assert(
+      fc.property(genomeArb, (g) => {
+        assert.deepEqual(parseArchString(archToString(g)), g);
+      }),
+    );
+    const s = '|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|';
+    assert.deepEqual(parseArchString(s), [4, 2, 1, 2, 1, 1]);
+    assert.equal(archToString([4, 2, 1, 2, 1, 1]), s);
+    assert.equal(NB201_SIZE, 15625);
+  });
+
+  it('refuses malformed strings', () => {
+    for (const bad of ['', '|none~0|', '|none~0|+|none~0|none~1|+|none~0|none~1|', '|conv~0|+|none~0|none~1|+|none~0|none~1|none~2|', '|none~1|+|none~0|none~1|+|none~0|none~1|none~2|']) {
+      assert.throws(() => parseArchString(bad), inputError('arch string'));
+    }
+    assert.throws(() => archToString([0, 1, 2, 3, 4, 5]), inputError('gene 5'));
+  });
+});
+
+describe('2-D Pareto front and hypervolume', () => {
+  const pointsArb = fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 })), { maxLength: 80 });
+
+  it('the sweep equals the naive non-dominated set (with ties)', () => {
+    fc.assert(
+      fc.property(pointsArb, (pts) => {
+        assert.deepEqual(paretoFront2d(pts), paretoFrontNaive(pts));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('hypervolume equals a grid count on integer points', () => {
+    fc.assert(
+      fc.property(pointsArb, (pts) => {
+        const ref = [21, 21];
+        let cells = 0;
+        for (let x = 0; x < 21; x++) for (let y = 0; y < 21; y++) if (pts.some(([a, b]) => a <= x && b <= y)) cells++;
+        assert.equal(hypervolume2d(pts, ref), cells);
+      }),
+      { numRuns: 100 },
+    );
+    assert.equal(hypervolume2d([[0, 1], [1, 0]], [2, 2]), 3);
+    assert.equal(hypervolume2d([[3, 3]], [2, 2]), 0);
+  });
+});
+
+describe('NasBench201Problem (fixture tables)', () => {
+  it('front is exactly the non-dominated set, recall and HV ratio behave', () => {
+    for (const coarse of [false, true]) {
+      const tables = fixtureTables(300, 5, coarse);
+      const p = new NasBench201Problem(tables, { dataset: 'cifar100', device: 'pixel3' });
+      assert.deepEqual(p.trueFrontIndices(), paretoFrontNaive(p.objectives));
+      assert.equal(p.frontRecall(p.trueFrontIndices()), 1);
+      assert.equal(p.frontRecall([]), 0);
+      assert.ok(Math.abs(p.hvRatio(p.trueFront()) - 1) < 1e-12);
+      assert.ok(Math.abs(p.hvRatio(p.objectives) - 1) < 1e-12, 'adding dominated points changes nothing');
+      const half = p.trueFrontIndices().filter((_, k) => k % 2 === 0);
+      assert.ok(p.hvRatio(half.map((i) => p.objectives[i] as readonly number[])) < 1 || half.length === p.trueFrontIndices().length);
+      const ind = p.indicators(half.map((i) => ({ objectives: [...(p.objectives[i] as readonly number[])], info: { index: i, arch: '' } })));
+      assert.equal(ind.frontRecall, half.length / p.trueFrontIndices().length);
+    }
+  });
+
+  it('evaluates genomes by arch string', () => {
+    const tables = fixtureTables(50);
+    const p = new NasBench201Problem(tables, { dataset: 'cifar10', device: 'raspi4' });
+    const g = tables.genomes[17] as number[];
+    const [e] = p.evaluate([g]);
+    assert.equal(e?.info?.index, 17);
+    assert.equal(e?.info?.arch, tables.archStrings[17]);
+    assert.deepEqual(e?.objectives, [100 - (tables.accuracy.cifar10[17] as number), tables.latencyMs.raspi4[17]]);
+    const missing = [0, 0, 0, 0, 0, 0];
+    if (!tables.indexOf.has(archToString(missing))) assert.throws(() => p.evaluate([missing]), inputError('not in the table'));
+    assert.throws(() => new NasBench201Problem(tables, { dataset: 'cifar1000' as never, device: 'raspi4' }), inputError('cifar1000'));
+    assert.throws(() => new NasBench201Problem(tables, { dataset: 'cifar10', device: 'edgegpu' as never }), inputError('edgegpu'));
+  });
+
+  it('loaders refuse malformed tables, naming file and key', () => {
+    const f = nb201Fixture(20);
+    const acc = (mut: (o: Record<string, unknown>) => void): unknown => {
+      const o = structuredClone(f.accuracy) as unknown as Record<string, unknown>;
+      mut(o);
+      return o;
+    };
+    const ta = (o: Record<string, unknown>): Record<string, unknown[]> => o.test_accuracy as Record<string, unknown[]>;
+    const cases: [unknown, string[]][] = [
+      [acc((o) => delete o.arch_str), ['arch_str']],
+      [acc((o) => delete ta(o).cifar100), ['test_accuracy.cifar100', 'missing']],
+      [acc((o) => (ta(o).cifar10 = [1, 2])), ['test_accuracy.cifar10', 'entries']],
+      [acc((o) => ((ta(o).cifar10 as unknown[])[3] = null)), ['test_accuracy.cifar10[3]']],
+      [acc((o) => ((ta(o).cifar10 as unknown[])[4] = 'NaN')), ['test_accuracy.cifar10[4]']],
+      [acc((o) => ((ta(o).cifar10 as unknown[])[5] = -1)), ['test_accuracy.cifar10[5]']],
+      [acc((o) => (o.test_accuracy = 7)), ['test_accuracy']],
+      [[], ['not a JSON object']],
+    ];
+    for (const [json, frags] of cases) assert.throws(() => parseNb201Accuracy(json, 'acc.json'), inputError('acc.json', ...frags));
+    const hw = structuredClone(f.hardware) as unknown as { latency_ms: Record<string, unknown[]> };
+    (hw.latency_ms.fpga as unknown[])[2] = -3;
+    assert.throws(() => parseNb201Hardware(hw, 'hw.json'), inputError('hw.json', 'latency_ms.fpga[2]'));
+    delete (hw.latency_ms as Record<string, unknown>).eyeriss;
+    assert.throws(() => parseNb201Hardware(hw, 'hw.json'), inputError('latency_ms.eyeriss'));
+    // Arch lists must agree.
+    const other = nb201Fixture(20, 99);
+    assert.throws(() => nb201Tables(parseNb201Accuracy(f.accuracy, 'a'), parseNb201Hardware(other.hardware, 'h')), inputError('arch_str[0]'));
+    const bad = structuredClone(f);
+    bad.accuracy.arch_str[1] = 'garbage';
+    bad.hardware.arch_str[1] = 'garbage';
+    assert.throws(() => nb201Tables(parseNb201Accuracy(bad.accuracy, 'a'), parseNb201Hardware(bad.hardware, 'h')), inputError('arch_str[1]'));
+    // Files.
+    const accFile = writeTempJson('acc.json', f.accuracy);
+    const hwFile = writeTempJson('hw.json', f.hardware);
+    assert.equal(loadNb201Files(accFile, hwFile).archStrings.length, 20);
+    assert.throws(() => loadNb201Files(writeTempJson('acc.json', '{"arch_str": [NaN]}'), hwFile), inputError('not valid JSON'));
+    assert.throws(() => loadNb201('/nonexistent-dir'), inputError('nas-bench-201/nb201_test_acc_200ep.json'));
+  });
+});
+
+const dir = realDataDir();
+describe('NAS-Bench-201 (real data)', { skip: dir === undefined ? SKIP_NO_DATA : false }, () => {
+  const tables = dir === undefined ? undefined : loadNb201(dir);
+
+  it('has all 15,625 cells; best CIFAR-100 is 73.51 % at index 9930', () => {
+    assert.ok(tables);
+    assert.equal(tables.archStrings.length, NB201_SIZE);
+    const acc = tables.accuracy.cifar100;
+    let best = 0;
+    for (let i = 1; i < acc.length; i++) if ((acc[i] as number) > (acc[best] as number)) best = i;
+    assert.equal(best, 9930);
+    assert.ok(Math.abs((acc[9930] as number) - 73.51) < 0.005);
+    const p = new NasBench201Problem(tables, { dataset: 'cifar100', device: 'raspi4' });
+    const [e] = p.evaluate([parseArchString(tables.archStrings[9930] as string)]);
+    assert.equal(e?.info?.index, 9930);
+    assert.equal(p.indexOf(tables.genomes[0] as number[]), 0);
+  });
+
+  it('the enumerated front is exactly the non-dominated set', () => {
+    assert.ok(tables);
+    for (const device of ['raspi4', 'fpga'] as const) {
+      const p = new NasBench201Problem(tables, { dataset: 'cifar100', device });
+      const front = new Set(p.trueFrontIndices());
+      const F = [...front].map((i) => p.objectives[i] as readonly number[]);
+      const dominates = (a: readonly number[], b: readonly number[]): boolean =>
+        (a[0] as number) <= (b[0] as number) && (a[1] as number) <= (b[1] as number) && ((a[0] as number) < (b[0] as number) || (a[1] as number) < (b[1] as number));
+      // A point is non-dominated iff no front point dominates it (any dominator is itself dominated by a front point, or is one).
+      p.objectives.forEach((o, i) => assert.equal(!F.some((f) => dominates(f, o)), front.has(i), `index ${i}`));
+      assert.ok(front.has(9930) || F.some((f) => f[0] === p.objectives[9930]?.[0]), 'the most accurate cell is on the front');
+      assert.ok(Math.abs(p.hvRatio(p.trueFront()) - 1) < 1e-12);
+    }
+  });
+});
