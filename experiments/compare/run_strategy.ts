@@ -106,11 +106,9 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Omit<Run
       break;
     }
   }
-  // A run that stopped early still reports its last state at the remaining checkpoints' place.
   const final = indicatorsOf(problem, options.indicators, evaluated);
-  if (curve.length === 0 || (curve[curve.length - 1] as CurvePoint).evaluations !== evaluated.length) {
-    if (evaluated.length > 0 && !curve.some((c) => c.evaluations === evaluated.length)) curve.push({ evaluations: evaluated.length, indicators: final });
-  }
+  // A run that stopped early ends its curve where it stopped.
+  if (evaluated.length > 0 && curve[curve.length - 1]?.evaluations !== evaluated.length) curve.push({ evaluations: evaluated.length, indicators: final });
   return {
     evaluations: evaluated.length,
     proposals,

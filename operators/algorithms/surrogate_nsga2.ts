@@ -171,6 +171,17 @@ export class SurrogateNsga2<Info = unknown> implements Algorithm<Info> {
     };
   }
 
+  /** Pooled held-out τ and ρ per predicted target, as `surrogateTau<t>` / `surrogateRho<t>` (for reports). */
+  figures(): Record<string, number> {
+    const { tau, rho } = this.pooledCorrelation();
+    const out: Record<string, number> = {};
+    tau.forEach((t, i) => {
+      out[`surrogateTau${i}`] = t;
+      out[`surrogateRho${i}`] = rho[i] as number;
+    });
+    return out;
+  }
+
   ask(limit = Infinity): Genome[] {
     if (this.pending !== undefined) throw new Error('ask() called twice without tell()');
     const batch = this.started ? this.screened(Math.min(limit, this.offspringSize)) : this.initial(Math.min(limit, this.populationSize)).map((genome) => ({ genome }));

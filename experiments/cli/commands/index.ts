@@ -1,9 +1,10 @@
 import type { CommandModule } from 'yargs';
 import { listCommandModule } from './list.js';
+import { reportCommandModule } from './report.js';
 import { runCommandModule } from './run.js';
 import { searchCommandModule } from './search.js';
 
 type AnyCommand = CommandModule<object, never>;
 
 /** Every command of the CLI, in the order `nasc --help` lists them. */
-export const commands: AnyCommand[] = [searchCommandModule, runCommandModule, listCommandModule].map((c) => c as unknown as AnyCommand);
+export const commands: AnyCommand[] = [searchCommandModule, runCommandModule, reportCommandModule, listCommandModule].map((c) => c as unknown as AnyCommand);
