@@ -3,6 +3,8 @@
  * torchvision checks), which archive members to keep and where, and how the project's loader
  * confirms the result.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { loadCifar10Files } from '../../workers/cifar10.js';
 
@@ -20,6 +22,8 @@ export interface DatasetSpec {
   readonly member: string;
   /** Where they go, relative to the data directory. */
   readonly target: readonly string[];
+  /** Other folders (relative to the data directory) where the loader also finds these files. */
+  readonly alsoAt: readonly (readonly string[])[];
   /** Files that must be in the archive, by base name. */
   readonly required: readonly string[];
   /** Record counts of the official archive; checked only when the archive is the official one (its MD5). */
@@ -29,6 +33,8 @@ export interface DatasetSpec {
    * `file(base)` maps a required base name to where it currently lies.
    */
   readonly verify: (file: (base: string) => string) => Record<string, number>;
+  /** Things the user should know once the files are in place (e.g. other files the loader prefers). */
+  readonly notes: (dataDir: string) => string[];
 }
 
 const CIFAR10_TRAIN = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'];
@@ -44,12 +50,18 @@ export const DATASETS: readonly DatasetSpec[] = [
     archiveName: 'cifar-10-binary.tar.gz',
     member: 'cifar-10-batches-bin',
     target: ['cifar10', 'cifar-10-batches-bin'],
+    alsoAt: [['cifar-10-batches-bin']],
     required: [...CIFAR10_TRAIN, ...CIFAR10_TEST],
     records: { train: 50_000, test: 10_000 },
     verify: (file) => ({
       train: loadCifar10Files(CIFAR10_TRAIN.map(file)).count,
       test: loadCifar10Files(CIFAR10_TEST.map(file)).count,
     }),
+    notes: (dataDir) =>
+      ['train', 'test']
+        .map((split) => path.join(dataDir, 'cifar10', `${split}.bin`))
+        .filter((f) => existsSync(f))
+        .map((f) => `${f} exists and the loader reads it instead of the batches (move it away to use them)`),
   },
 ];
 

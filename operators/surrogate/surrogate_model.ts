@@ -9,7 +9,7 @@ import { RidgeRegression } from './ridge.js';
 
 /**
  * Which predictor: `ridge` (one-hot, additive), `ridge-pairwise` (one-hot plus pairwise
- * interactions), `boosted-trees` (depth 4, 400 trees, η 0.05), `boosted-stumps` (depth 1), `mlp` (one hidden layer).
+ * interactions), `boosted-trees` (depth 4, 200 trees, η 0.1), `boosted-stumps` (depth 1), `mlp` (one hidden layer).
  */
 export type SurrogateKind = 'ridge' | 'ridge-pairwise' | 'boosted-trees' | 'boosted-stumps' | 'mlp';
 export const SURROGATE_KINDS: readonly SurrogateKind[] = ['ridge', 'ridge-pairwise', 'boosted-trees', 'boosted-stumps', 'mlp'];
@@ -60,7 +60,7 @@ export class SurrogateModel {
       case 'ridge-pairwise':
         return new RidgeRegression({ lambda: this.options.lambda ?? 1 });
       case 'boosted-trees':
-        return new BoostedTrees({ depth: 4, trees: 400, learningRate: 0.05 });
+        return new BoostedTrees({ depth: 4, trees: 200, learningRate: 0.1 });
       case 'boosted-stumps':
         return new BoostedTrees({ depth: 1, trees: 300 });
       case 'mlp':
