@@ -12,6 +12,7 @@ import { LatencyTable, loadLatencyTable } from '../../../problems/nasc/latency_t
 import { SplitLatencyModel, type LatencyBreakdown } from '../../../problems/nasc/latency_model.js';
 import { DEFAULT_LINK, checkLink, type LinkParams } from '../../../problems/nasc/link_model.js';
 import { loadScenario, type Scenario } from '../../../problems/nasc/scenario.js';
+import { resolveScenario } from '../../scenarios.js';
 import { MAX_SPLIT, architectureNames, parseArchitecture } from '../../../problems/nasc/search_space.js';
 import { resolveDataDir } from '../options.js';
 
@@ -52,7 +53,7 @@ function number(flag: string, text: string | undefined): number | undefined {
 
 /** Everything `nasc latency` computes, without printing (tests call this). */
 export function latencyReport(args: LatencyArgs): LatencyReport {
-  const scenario: Scenario | undefined = args.scenario === undefined ? undefined : loadScenario(args.scenario);
+  const scenario: Scenario | undefined = args.scenario === undefined ? undefined : loadScenario(resolveScenario(args.scenario));
   const device = args.device ?? scenario?.device;
   const server = args.server ?? scenario?.server;
   const bandwidth = number('bandwidth', args.bandwidth) ?? scenario?.bandwidthMbps;
