@@ -102,7 +102,8 @@ export async function fetchDataset(options: FetchOptions): Promise<FetchResult> 
     removeStale(dataDir, (name) => tempPid(name, `.${spec.archiveName}.`, '.part'));
     const archive = path.join(dataDir, `.${spec.archiveName}.${process.pid}.part`);
     cleanup.file(archive);
-    const progress = downloadProgress(options.progress ?? 'auto', `${spec.name}: download`);
+    const mode = options.progress ?? 'auto';
+    const progress = downloadProgress(mode, `${spec.name}: download`);
     const got = await download({
       url,
       file: archive,
@@ -114,6 +115,7 @@ export async function fetchDataset(options: FetchOptions): Promise<FetchResult> 
       throw new InputError(`checksum mismatch for ${got.finalUrl}: MD5 ${got.md5}, expected ${md5} (corrupt download or a different file)`);
     }
 
+    if (mode !== 'none') process.stderr.write(`${spec.name}: size and MD5 ok; extracting ${spec.member}/ and checking it with the loader\n`);
     cleanup.dir(target);
     removeStale(target, (name) => tempPid(name, '.', '.tmp'));
     const staged = await extract(spec, archive, target, cleanup);
@@ -165,12 +167,20 @@ async function extract(spec: DatasetSpec, archive: string, target: string, clean
     staged.set(base, tmp);
     return fileSink(tmp);
   });
+  // pipeline() reports an error thrown by the consumer as an AbortError; keep the real one.
+  let refused: unknown;
   try {
     await pipeline(createReadStream(archive), createGunzip(), async (source: AsyncIterable<Buffer>) => {
-      for await (const chunk of source) reader.push(chunk);
-      reader.end();
+      try {
+        for await (const chunk of source) reader.push(chunk);
+        reader.end();
+      } catch (e) {
+        refused = e;
+        throw e;
+      }
     });
   } catch (e) {
+    if (refused !== undefined) throw refused;
     if (isInputError(e)) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && code.startsWith('Z_')) {

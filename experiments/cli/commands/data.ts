@@ -32,8 +32,8 @@ export async function dataFetchCommand(args: DataFetchArgs): Promise<FetchResult
 /** The lines the handler prints for a result (stdout). */
 export function describeFetch(r: FetchResult): string[] {
   const counts = Object.entries(r.records)
-    .map(([split, n]) => `${n.toLocaleString('en-US')} ${split}`)
-    .join(', ');
+    .map(([split, n]) => `${n.toLocaleString('en-US')} ${split === 'train' ? 'training' : split}`)
+    .join(' and ');
   const lines =
     r.status === 'present'
       ? [`${r.dataset}: already present in ${r.directory} (${counts} records); nothing to do (--force fetches it again)`]
