@@ -93,8 +93,9 @@ export class Rng {
     return this.integer(0, n - 1);
   }
 
+  /** True with probability p, from a single 32-bit draw (coin flips are hot in variation operators). */
   bernoulli(p: number): boolean {
-    return this.random() < p;
+    return this.nextUint32() < p * 4294967296;
   }
 
   /** Standard normal (Box–Muller; no cached spare, so the state stays four words). */

@@ -72,7 +72,7 @@ export class SimulatedBinaryCrossover implements Crossover {
       betaq = u <= 1 / alpha ? Math.pow(u * alpha, exponent) : Math.pow(1 / (2 - u * alpha), exponent);
       let v2 = 0.5 * (y1 + y2 + betaq * delta);
 
-      if (rng.random() < 0.5) {
+      if (rng.bernoulli(0.5)) {
         const t = v1;
         v1 = v2;
         v2 = t;

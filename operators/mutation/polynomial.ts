@@ -53,7 +53,7 @@ export class PolynomialMutation implements Mutation {
     const mutPow = 1 / eta1;
     const variables = space.variables;
     for (const i of genes) {
-      if (!(rng.random() < p)) continue;
+      if (!rng.bernoulli(p)) continue;
       const xl = lower[i] as number;
       const xu = upper[i] as number;
       if (xl === xu) continue;
