@@ -1,0 +1,89 @@
+/**
+ * End to end: `nasc search` with the real pieces — onnxruntime-node on worker threads, the real
+ * CIFAR-10 images and HW-NAS-Bench tables from NASC_DATA — but the tiny test supernet, so it
+ * runs in seconds. Skips (saying why) where NASC_DATA is not set.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const dataDir = process.env.NASC_DATA;
+const skip = dataDir === undefined || !existsSync(path.join(dataDir, 'cifar10')) ? 'NASC_DATA is not set (needs cifar10 and hw-nas-bench)' : false;
+const tiny = path.join(root, 'test/fixtures/supernet-tiny/tiny.json');
+const cli = [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'experiments/cli/main.ts')];
+
+function small(evaluations: number, workers: number): string[] {
+  return ['--weights', tiny, '--evaluations', String(evaluations), '--pop', '8', '--val-images', '40', '--test-images', '40', '--calibration-images', '16', '--baseline-evaluations', '8', '--workers', String(workers), '--seed', '3'];
+}
+
+function search(args: string[]) {
+  return spawnSync(process.execPath, [...cli, 'search', ...args], { cwd: root, encoding: 'utf8', env: process.env });
+}
+
+test('search writes a complete results folder and prints the summary JSON', { skip }, () => {
+  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'nasc-search-')), 'run');
+  const r = search([...small(24, 2), '--scenario', 'open', '--out', out, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const summary = JSON.parse(r.stdout) as { front: { totalMs: number; testAccuracy: number }[]; indicators: { hv: number }; evaluations: number; seconds: number; outDir: string };
+  assert.equal(summary.evaluations, 24);
+  assert.equal(summary.outDir, out);
+  assert.ok(summary.seconds > 0);
+  for (const f of ['config.json', 'front.json', 'front.csv', 'history.json', 'baselines.json', 'front.svg', 'hv.svg', 'latency_breakdown.svg', 'split_histogram.svg']) {
+    assert.ok(existsSync(path.join(out, f)), `${f} missing`);
+  }
+  const front = JSON.parse(readFileSync(path.join(out, 'front.json'), 'utf8')) as { front: unknown[] };
+  assert.equal(front.front.length, summary.front.length);
+  assert.ok(summary.front.length > 0, 'the open scenario (image may be sent) has feasible points');
+  for (const p of summary.front) assert.ok(p.testAccuracy >= 0 && p.testAccuracy <= 1 && p.totalMs > 0);
+  const csv = readFileSync(path.join(out, 'front.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv.length, summary.front.length + 1);
+  const baselines = JSON.parse(readFileSync(path.join(out, 'baselines.json'), 'utf8')) as { name: string }[];
+  assert.deepEqual(
+    baselines.map((b) => b.name),
+    ['fixed-architecture+best-split', 'device-only', 'server-only', 'hwnas+best-split', 'two-stage'],
+  );
+  // `nasc report` redraws the plots from the folder.
+  const rep = spawnSync(process.execPath, [...cli, 'report', out, '--json'], { cwd: root, encoding: 'utf8' });
+  assert.equal(rep.status, 0, rep.stderr);
+});
+
+test('SIGKILL during search, then --resume: front.json is byte-identical to an uninterrupted run', { skip }, async () => {
+  const base = mkdtempSync(path.join(os.tmpdir(), 'nasc-resume-'));
+  const whole = path.join(base, 'whole');
+  const killed = path.join(base, 'killed');
+  const args = [...small(40, 1), '--scenario', 'open'];
+  const first = search([...args, '--out', whole]);
+  assert.equal(first.status, 0, first.stderr);
+  // Start the same run and kill it hard once a checkpoint past the first generation exists.
+  const child = spawn(process.execPath, [...cli, 'search', ...args, '--out', killed], { cwd: root, stdio: 'ignore' });
+  const ckpt = path.join(killed, 'checkpoint.json');
+  await new Promise<void>((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      try {
+        if (existsSync(ckpt) && (JSON.parse(readFileSync(ckpt, 'utf8')) as { state: { evaluations: number } }).state.evaluations >= 16) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      } catch {
+        // a reader may race the rename; try again
+      }
+      if (Date.now() - started > 120_000) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+        reject(new Error('no checkpoint within 120 s'));
+      }
+    }, 50);
+  });
+  await new Promise((r) => child.once('exit', r));
+  assert.ok(!existsSync(path.join(killed, 'front.json')), 'killed before the end (choose a larger budget if this fails)');
+  const resumed = search(['--resume', killed, '--workers', '2']);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.equal(readFileSync(path.join(killed, 'front.json'), 'utf8'), readFileSync(path.join(whole, 'front.json'), 'utf8'));
+  assert.equal(readFileSync(path.join(killed, 'baselines.json'), 'utf8'), readFileSync(path.join(whole, 'baselines.json'), 'utf8'));
+});
