@@ -1,8 +1,10 @@
 /**
  * `OnnxAccuracyOracle`: the AccuracyOracle that runs inherited-weight subnets on a Piscina pool.
  *
- * - One worker per core by default; each loads the store once and sees the images through
- *   SharedArrayBuffers created once here (normalised float32 NCHW; no per-task copies).
+ * - One worker per core by default; the store is read and verified once here and reaches every
+ *   worker as shared bytes, like the images (normalised float32 NCHW): no per-task copies, and
+ *   all workers (also replacements of dead ones) use exactly the verified weights even if the
+ *   file is replaced on disk during the run.
  * - A query is cut into image ranges (only when there are fewer queries than workers, so one
  *   query still uses every core); ranges follow the fixed batch grid (subnet_evaluator.ts), and
  *   counts are integers, so results do not depend on the number of workers or completion order.
@@ -110,7 +112,7 @@ export class OnnxAccuracyOracle implements AccuracyOracle {
       calibration = { data: sharedFloat(options.calibration.pixels, store.normalization), count: options.calibration.pixels.length / CIFAR10_IMAGE_BYTES };
     }
     const setup: WorkerSetup = {
-      storePath: store.files.json,
+      store: store.share(),
       images: { data: images, labels, count },
       ...(calibration === undefined ? {} : { calibration }),
       bn: this.bn,
@@ -155,9 +157,13 @@ export class OnnxAccuracyOracle implements AccuracyOracle {
         r = this.evaluate(q, chunks);
         this.cache.set(k, r);
         // A failure is not cached: a later identical query tries again.
-        void r.then((res) => {
-          if (res.failure !== undefined) this.cache.delete(k);
-        });
+        const key = k;
+        void r.then(
+          (res) => {
+            if (res.failure !== undefined) this.cache.delete(key);
+          },
+          () => this.cache.delete(key),
+        );
       } else {
         this.stats.cacheHits++;
       }

@@ -1,12 +1,14 @@
 /**
- * Piscina worker entry: loads the weight store once (path from workerData), sees the evaluation
- * and calibration images through SharedArrayBuffers set up once by the pool (no per-task
- * copies), and per task evaluates one subnet on one image range (subnet_evaluator.ts).
+ * Piscina worker entry: takes the weight store once from workerData (the manifest and the .bin
+ * bytes the pool verified, in a SharedArrayBuffer — not the path, so a store replaced on disk
+ * during a run cannot mix weights between workers), sees the evaluation and calibration images
+ * through SharedArrayBuffers set up once by the pool (no per-task copies), and per task
+ * evaluates one subnet on one image range (subnet_evaluator.ts).
  */
 import { workerData } from 'piscina';
 import type { BnMode } from './bn_statistics.js';
 import { evaluateSubnet, type EvaluationOutcome, type EvaluationTask, type LabelledImages } from './subnet_evaluator.js';
-import { loadWeightStore, type WeightStore } from './weight_store.js';
+import { WeightStore, type SharedStore } from './weight_store.js';
 
 /** A deliberate failure for tests: tasks of this architecture throw or kill their worker. */
 export interface FaultInjection {
@@ -17,7 +19,7 @@ export interface FaultInjection {
 }
 
 export interface WorkerSetup {
-  readonly storePath: string;
+  readonly store: SharedStore;
   readonly images: { readonly data: SharedArrayBuffer; readonly labels: SharedArrayBuffer; readonly count: number };
   readonly calibration?: { readonly data: SharedArrayBuffer; readonly count: number };
   readonly bn: BnMode;
@@ -29,15 +31,8 @@ export interface WorkerSetup {
 }
 
 const setup = workerData as WorkerSetup;
-// Loaded as the worker starts, so the first task does not pay for it. The pool already
-// verified the hash in the main thread; a worker only re-checks structure. A load error is
-// kept and thrown by every task (the pool then reports the query as failed).
-let store: WeightStore | Error;
-try {
-  store = loadWeightStore(setup.storePath, { verifyHash: false });
-} catch (e) {
-  store = e instanceof Error ? e : new Error(String(e));
-}
+// fp32 tensors are widened from the shared bytes on first use and cached per worker.
+const store = WeightStore.fromShared(setup.store);
 const images: LabelledImages = {
   data: new Float32Array(setup.images.data),
   labels: new Uint8Array(setup.images.labels),
@@ -47,7 +42,6 @@ const calibration = setup.calibration === undefined ? undefined : { data: new Fl
 
 export default async function evaluate(task: EvaluationTask): Promise<EvaluationOutcome> {
   injectFault(task);
-  if (store instanceof Error) throw store;
   return evaluateSubnet(store, images, task, {
     bn: setup.bn,
     batchSize: setup.batchSize,

@@ -48,6 +48,13 @@ export interface LoadOptions {
   readonly verifyHash?: boolean;
 }
 
+/** A validated store as it travels to worker threads. */
+export interface SharedStore {
+  readonly files: WeightStoreFiles;
+  readonly manifest: StoreManifest;
+  readonly bytes: SharedArrayBuffer;
+}
+
 /** A loaded, validated store. */
 export class WeightStore {
   private readonly entries: Map<string, TensorEntry>;
@@ -93,6 +100,22 @@ export class WeightStore {
       this.cache.set(name, t);
     }
     return t;
+  }
+
+  /**
+   * The store as plain data for worker threads: the manifest and the .bin bytes in a
+   * SharedArrayBuffer, so every worker sees exactly the bytes verified here (the file may be
+   * replaced on disk while a run goes on, e.g. by a periodic export) and the .bin is held once.
+   */
+  share(): SharedStore {
+    const bytes = new SharedArrayBuffer(this.bin.byteLength);
+    new Uint8Array(bytes).set(this.bin);
+    return { files: this.files, manifest: this.manifest, bytes };
+  }
+
+  /** A store from `share()`'s data (no re-validation: the sharing thread validated it). */
+  static fromShared(shared: SharedStore): WeightStore {
+    return new WeightStore(shared.files, shared.manifest, new Uint8Array(shared.bytes));
   }
 
   private entry(name: string): TensorEntry {

@@ -10,6 +10,12 @@
  * BENCH_WORKERS (cores), BENCH_WEIGHTS (default: the shipped store, else a full-width random
  * store is written to a temporary folder: speed does not depend on the weights' values),
  * NASC_DATA (CIFAR-10 test images; random pixels when absent), BENCH_CALIBRATION (500).
+ *
+ * `npm run bench:eval -- bn` instead measures the BatchNorm modes on a trained store (needs
+ * NASC_DATA): per mode, accuracies of BENCH_GENOMES random subnets (plus the largest and the
+ * smallest) on BENCH_IMAGES validation images and as many test images, and how well the two
+ * rankings agree (Kendall τ-b: a mode whose ranking does not carry over to other images cannot
+ * guide a search); recalibration with BENCH_CALIBRATION_SWEEP images (e.g. "50,100,250,500").
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -21,8 +27,8 @@ import * as ort from 'onnxruntime-node';
 import { Rng } from '../../core/rng.js';
 import { PAYLOAD_PRECISIONS, type PayloadPrecision } from '../../problems/nasc/accuracy_oracle.js';
 import { OnnxAccuracyOracle } from '../../workers/accuracy_pool.js';
-import { recalibrateBn } from '../../workers/bn_statistics.js';
-import { CIFAR10_IMAGE_BYTES, loadCifar10, toFloatBatch } from '../../workers/cifar10.js';
+import { recalibrateBn, type BnMode } from '../../workers/bn_statistics.js';
+import { CIFAR10_IMAGE_BYTES, complementIndices, loadCifar10, selectImages, toFloatBatch, validationSplit } from '../../workers/cifar10.js';
 import { buildEvaluationModel, buildSplitModels, IMAGE, LOGITS, PAYLOAD, type BnTreatment } from '../../workers/graph_builder.js';
 import { createSession } from '../../workers/onnx_session.js';
 import { applyPayloadPrecision } from '../../workers/payload_precision.js';
@@ -57,6 +63,8 @@ const BATCH = 100;
 
 if (!isMainThread) {
   void plainWorker(workerData as PlainSetup);
+} else if (process.argv[2] === 'bn') {
+  void bnStudy();
 } else {
   void main();
 }
@@ -107,15 +115,16 @@ function startPlain(setup: PlainSetup): Promise<PlainResult> {
 }
 
 /** Peak resident set size (MiB) while `work` runs, sampled every 50 ms. */
-async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peakRssMiB: number }> {
-  let peak = process.memoryUsage.rss();
+async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peakRssMiB: number; rssBeforeMiB: number }> {
+  const before = process.memoryUsage.rss();
+  let peak = before;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, 50);
   try {
     const value = await work();
     peak = Math.max(peak, process.memoryUsage.rss());
-    return { value, peakRssMiB: Math.round(peak / 2 ** 20) };
+    return { value, peakRssMiB: Math.round(peak / 2 ** 20), rssBeforeMiB: Math.round(before / 2 ** 20) };
   } finally {
     clearInterval(timer);
   }
@@ -210,13 +219,14 @@ async function main(): Promise<void> {
   }));
   const data = images(N);
 
-  const pool: { seconds: number; imagesPerSecond: number; peakRssMiB: number }[] = [];
-  const plain: { seconds: number; imagesPerSecond: number; peakRssMiB: number }[] = [];
+  type Round = { seconds: number; imagesPerSecond: number; peakRssMiB: number; rssBeforeMiB: number };
+  const pool: Round[] = [];
+  const plain: Round[] = [];
   let poolStats: OnnxAccuracyOracle['stats'] | undefined;
   let plainTimes: PlainResult[] = [];
   let poolAccuracies: number[] = [];
   let plainAccuracies: number[] = [];
-  for (let r = 0; r < rounds; r++) {
+  const runPlain = async (): Promise<void> => {
     // Plain: W threads, genome g on thread g mod W.
     const p = await withPeakRss(async () => {
       const t0 = performance.now();
@@ -224,10 +234,11 @@ async function main(): Promise<void> {
       const results = await Promise.all(shares.map((share) => startPlain({ storePath: weights.path, genomes: share, pixels: data.pixels, labels: data.labels, batchSize: BATCH })));
       return { seconds: (performance.now() - t0) / 1000, results };
     });
-    plain.push({ seconds: p.value.seconds, imagesPerSecond: (G * N) / p.value.seconds, peakRssMiB: p.peakRssMiB });
+    plain.push({ seconds: p.value.seconds, imagesPerSecond: (G * N) / p.value.seconds, peakRssMiB: p.peakRssMiB, rssBeforeMiB: p.rssBeforeMiB });
     plainTimes = p.value.results;
     plainAccuracies = genomes.map((_, g) => (p.value.results[g % W]?.correct[Math.floor(g / W)] ?? Number.NaN) / N);
-
+  };
+  const runPool = async (): Promise<void> => {
     // Pool: the oracle, started and closed inside the timed region (worker start-up included).
     const q = await withPeakRss(async () => {
       const t0 = performance.now();
@@ -239,9 +250,19 @@ async function main(): Promise<void> {
         await oracle.close();
       }
     });
-    pool.push({ seconds: q.value.seconds, imagesPerSecond: (G * N) / q.value.seconds, peakRssMiB: q.peakRssMiB });
+    pool.push({ seconds: q.value.seconds, imagesPerSecond: (G * N) / q.value.seconds, peakRssMiB: q.peakRssMiB, rssBeforeMiB: q.rssBeforeMiB });
     poolStats = q.value.stats;
     poolAccuracies = q.value.res.map((x) => x.accuracy);
+  };
+  // Alternate which goes first, so neither always inherits the other's leftover memory or load.
+  for (let r = 0; r < rounds; r++) {
+    if (r % 2 === 0) {
+      await runPool();
+      await runPlain();
+    } else {
+      await runPlain();
+      await runPool();
+    }
   }
 
   // Single-thread figures in this thread.
@@ -272,14 +293,14 @@ async function main(): Promise<void> {
         pool: {
           imagesPerSecondBest: round1(best(pool)),
           imagesPerSecondMedian: round1(med(pool)),
-          rounds: pool.map((v) => ({ seconds: round1(v.seconds), imagesPerSecond: round1(v.imagesPerSecond), peakRssMiB: v.peakRssMiB })),
+          rounds: pool.map((v) => ({ seconds: round1(v.seconds), imagesPerSecond: round1(v.imagesPerSecond), rssBeforeMiB: v.rssBeforeMiB, peakRssMiB: v.peakRssMiB })),
           buildMsPerGenome: round1((poolStats?.buildMs ?? 0) / evaluated),
           sessionMsPerGenome: round1((poolStats?.sessionMs ?? 0) / evaluated),
         },
         plain: {
           imagesPerSecondBest: round1(best(plain)),
           imagesPerSecondMedian: round1(med(plain)),
-          rounds: plain.map((v) => ({ seconds: round1(v.seconds), imagesPerSecond: round1(v.imagesPerSecond), peakRssMiB: v.peakRssMiB })),
+          rounds: plain.map((v) => ({ seconds: round1(v.seconds), imagesPerSecond: round1(v.imagesPerSecond), rssBeforeMiB: v.rssBeforeMiB, peakRssMiB: v.peakRssMiB })),
           buildMsPerGenome: round1(plainTimes.reduce((a, r) => a + r.buildMs, 0) / G),
           sessionMsPerGenome: round1(plainTimes.reduce((a, r) => a + r.sessionMs, 0) / G),
         },
@@ -297,4 +318,87 @@ async function main(): Promise<void> {
       1,
     )}\n`,
   );
+}
+
+/** Kendall τ-b of two score lists (ties in either list count as neither concordant nor discordant). */
+export function kendallTauB(a: readonly number[], b: readonly number[]): number {
+  let concordant = 0;
+  let discordant = 0;
+  let tiesA = 0;
+  let tiesB = 0;
+  for (let i = 0; i < a.length; i++) {
+    for (let j = i + 1; j < a.length; j++) {
+      const da = Math.sign((a[i] as number) - (a[j] as number));
+      const db = Math.sign((b[i] as number) - (b[j] as number));
+      if (da === 0 && db === 0) continue;
+      if (da === 0) tiesA++;
+      else if (db === 0) tiesB++;
+      else if (da === db) concordant++;
+      else discordant++;
+    }
+  }
+  const denominator = Math.sqrt((concordant + discordant + tiesA) * (concordant + discordant + tiesB));
+  return denominator === 0 ? Number.NaN : (concordant - discordant) / denominator;
+}
+
+/** Which BN statistics rank subnets consistently (see the header). */
+async function bnStudy(): Promise<void> {
+  const dir = process.env.NASC_DATA;
+  if (dir === undefined || dir === '') throw new Error('the BN study needs NASC_DATA (CIFAR-10)');
+  const G = env('BENCH_GENOMES', 12);
+  const N = env('BENCH_IMAGES', 1000);
+  const W = env('BENCH_WORKERS', availableParallelism());
+  const sweep = (process.env.BENCH_CALIBRATION_SWEEP ?? '500').split(',').map(Number);
+  const weights = storePath();
+  const store = loadWeightStore(weights.path);
+  const L = layerCount(store.space);
+  const rng = Rng.fromSeed(77);
+  const archs: number[][] = [
+    Array(L).fill(7) as number[],
+    Array(L).fill(1) as number[],
+    ...Array.from({ length: G }, () => Array.from({ length: L }, () => rng.index(store.space.candidates.length))),
+  ];
+  const train = loadCifar10(dir, 'train');
+  const { seed, validationPerClass } = store.manifest.split;
+  const valIdx = validationSplit(train.labels, seed, validationPerClass);
+  const val = selectImages(train, valIdx.slice(0, N));
+  const test = loadCifar10(dir, 'test', N);
+  const calPool = complementIndices(train.count, valIdx);
+  const modes: { name: string; bn: BnMode; k: number }[] = [{ name: 'running', bn: 'running', k: 0 }, ...sweep.map((k) => ({ name: `recalibrate${k}`, bn: 'recalibrate' as BnMode, k }))];
+  const out: Record<string, unknown> = {};
+  const accuracies: Record<string, { val: number[]; test: number[] }> = {};
+  for (const m of modes) {
+    const calibration = m.k > 0 ? selectImages(train, calPool.slice(0, m.k)) : undefined;
+    const run = async (images: { pixels: Uint8Array; labels: Uint8Array }): Promise<number[]> => {
+      const oracle = new OnnxAccuracyOracle({ weights: weights.path, images, workers: W, bn: m.bn, ...(calibration === undefined ? {} : { calibration }) });
+      try {
+        return (await oracle.accuracy(archs.map((architecture) => ({ architecture, split: 0, precision: 'fp32' as PayloadPrecision })))).map((r) => r.accuracy);
+      } finally {
+        await oracle.close();
+      }
+    };
+    const t0 = performance.now();
+    const a = { val: await run(val), test: await run(test) };
+    accuracies[m.name] = a;
+    const meanOf = (v: number[]): number => v.reduce((x, y) => x + y, 0) / v.length;
+    out[m.name] = {
+      seconds: round1((performance.now() - t0) / 1000),
+      meanValAccuracy: Math.round(meanOf(a.val) * 1e4) / 1e4,
+      largest: a.val[0],
+      smallest: a.val[1],
+      randomVal: a.val.slice(2),
+      valTestTau: Math.round(kendallTauB(a.val, a.test) * 1000) / 1000,
+      nearChance: a.val.filter((x) => x < 0.12).length,
+    };
+  }
+  const names = Object.keys(accuracies);
+  const agreement: Record<string, number> = {};
+  for (let i = 0; i < names.length; i++) {
+    for (let j = i + 1; j < names.length; j++) {
+      const p = accuracies[names[i] as string] as { val: number[] };
+      const q = accuracies[names[j] as string] as { val: number[] };
+      agreement[`${names[i]}~${names[j]}`] = Math.round(kendallTauB(p.val, q.val) * 1000) / 1000;
+    }
+  }
+  process.stdout.write(`${JSON.stringify({ weights: weights.path, genomes: archs.length, images: N, workers: W, modes: out, valTauBetweenModes: agreement, archs: archs.map((a) => a.join('')) }, null, 1)}\n`);
 }

@@ -12,6 +12,8 @@ import { commands } from './commands/index.js';
 export async function main(argv: readonly string[]): Promise<number> {
   const parser = yargs(hideBin([process.argv[0] ?? 'node', 'nasc', ...argv]))
     .scriptName('nasc')
+    // A repeated flag takes its last value instead of turning into an array no handler expects.
+    .parserConfiguration({ 'duplicate-arguments-array': false })
     .strict()
     .demandCommand(1, 'name a command (nasc --help lists them)')
     .recommendCommands()

@@ -103,17 +103,7 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
   let instance: ProblemInstance | undefined;
   const local: JobRunner = async (job) => {
     instance ??= options.problemFactory();
-    const spec = strategies[job.strategy] as StrategySpec;
-    const algorithm = spec.create(instance.problem, Rng.fromSeed(job.seed));
-    const run = await runStrategy({
-      problem: instance.problem,
-      ...(instance.indicators === undefined ? {} : { indicators: (e) => (instance as ProblemInstance).indicators?.(e) ?? {} }),
-      algorithm,
-      evaluations,
-      checkpoints,
-    });
-    const extras = figuresOf(algorithm);
-    return { strategy: spec.name, seed: job.seed, ...run, ...(extras === undefined ? {} : { extras }) };
+    return executeJob(instance, strategies[job.strategy] as StrategySpec, job.seed, evaluations, checkpoints);
   };
   const runner = options.runner ?? local;
   const concurrency = options.runner === undefined ? 1 : Math.max(1, options.concurrency ?? 1);
@@ -131,6 +121,24 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
   await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, lane));
   const problemName = instance?.problem.name ?? (await nameOf(options));
   return summarise(problemName, strategies.map((s) => s.name), records, { evaluations, baseSeed, seeds, checkpoints, reportAt: options.reportAt });
+}
+
+/**
+ * One run: the strategy built from Rng.fromSeed(seed), driven for the budget. Everything a run
+ * depends on is in the arguments, so a worker thread that rebuilds them gets the same record.
+ */
+export async function executeJob(instance: ProblemInstance, spec: StrategySpec, seed: number, evaluations: number, checkpoints: readonly number[]): Promise<RunRecord> {
+  const algorithm = spec.create(instance.problem, Rng.fromSeed(seed));
+  const indicators = instance.indicators;
+  const run = await runStrategy({
+    problem: instance.problem,
+    ...(indicators === undefined ? {} : { indicators: (e) => indicators.call(instance, e) }),
+    algorithm,
+    evaluations,
+    checkpoints,
+  });
+  const extras = figuresOf(algorithm);
+  return { strategy: spec.name, seed, ...run, ...(extras === undefined ? {} : { extras }) };
 }
 
 async function nameOf(options: CompareOptions): Promise<string> {
@@ -248,6 +256,9 @@ function budgetReport(
   }
   const leader: BudgetReport['leader'] = {};
   for (const ind of indicators) {
+    // An indicator every run shares (e.g. the number of distinct evaluations) has no leader.
+    const all = names.flatMap((n) => values.get(n)?.get(ind) ?? []);
+    if (all.every((v) => v === all[0])) continue;
     const sign = higherIsBetter(ind) ? -1 : 1;
     const ranked = names
       .filter((n) => !Number.isNaN(strategies[n]?.[ind]?.median ?? Number.NaN))

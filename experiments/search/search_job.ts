@@ -6,7 +6,7 @@
  * Everything that determines the outcome is in `config.json`; the state after every generation
  * is in `checkpoint.json`, so `--resume DIR` after a kill ends with the same `front.json`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { individualFromJSON, individualToJSON, type Individual, type IndividualJSON } from '../../core/individual.js';
@@ -24,7 +24,8 @@ import { serverOnlySearch } from '../../problems/nasc/baselines/server_only.js';
 import { twoStage } from '../../problems/nasc/baselines/two_stage.js';
 import { loadLatencyTable, type LatencyTable } from '../../problems/nasc/latency_table.js';
 import { NascProblem, type NascInfo } from '../../problems/nasc/problem.js';
-import { parseScenario, type Scenario } from '../../problems/nasc/scenario.js';
+import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
+import { parseScenario, scenarioLink, type Scenario } from '../../problems/nasc/scenario.js';
 import { CANDIDATE_NAMES, NUM_LAYERS } from '../../problems/nasc/search_space.js';
 import type { BnMode } from '../../workers/bn_statistics.js';
 import { complementIndices, loadCifar10, selectImages, validationSplit } from '../../workers/cifar10.js';
@@ -142,10 +143,14 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
   if (store.manifest.sha256 !== config.weights.sha256) {
     throw new InputError(`weight store ${config.weights.file} changed since the search started (sha256 differs)`);
   }
-  if (!resume) writeJsonAtomic(path.join(out, CONFIG), config);
   const checkpoint = resume ? readCheckpoint(out) : undefined;
-
   const { val, calibration } = searchImages(dataDir, config, store);
+  const test = loadCifar10(dataDir, 'test', config.testImages);
+  if (test.count < config.testImages) throw new InputError(`--test-images ${config.testImages} exceeds the ${test.count} test images`);
+  // Every input is checked before the first file is written, so bad input leaves nothing behind:
+  // building the latency model validates the scenario's devices against the table.
+  SplitLatencyModel.fromTable(table, { device: config.scenario.device, server: config.scenario.server, link: scenarioLink(config.scenario), numClasses: config.scenario.numClasses });
+  if (!resume) writeConfig(out, config);
   const progress = new SearchProgress(runtime.progress, `nasc search ${config.scenario.name}`);
   const valOracle = makeOracle(config, val, calibration, runtime.workers);
   let problem: NascProblem | undefined;
@@ -198,8 +203,6 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
     await valOracle.close();
 
     // The test set is only for the final report: re-measure the front and the baselines' fronts.
-    const test = loadCifar10(dataDir, 'test', config.testImages);
-    if (test.count < config.testImages) throw new InputError(`--test-images ${config.testImages} exceeds the ${test.count} test images`);
     progress.note(`re-evaluating ${front.length} front points and the baselines' fronts on ${config.testImages} test images`);
     const testOracle = makeOracle(config, test, calibration, runtime.workers);
     const testProblem = NascProblem.fromTable(config.scenario, table, testOracle);
@@ -245,6 +248,16 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
   } finally {
     progress.stop();
     await valOracle.close();
+  }
+}
+
+function writeConfig(out: string, config: SearchConfig): void {
+  try {
+    mkdirSync(out, { recursive: true });
+    writeJsonAtomic(path.join(out, CONFIG), config);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new InputError(`cannot write the results folder ${out} (${code})`);
   }
 }
 

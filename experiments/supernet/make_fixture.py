@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -21,7 +22,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bn import recalibrate_bn  # noqa: E402
-from data import normalise  # noqa: E402
+from data import normalise, splitmix64_int, validation_indices  # noqa: E402
 from model import (CANDIDATES, LARGEST, NUM_CANDIDATES, SKIP, SpaceConfig, Supernet,  # noqa: E402
                    arch_str)  # noqa: E402
 from store import load_store_model, write_store  # noqa: E402
@@ -55,6 +56,26 @@ def randomise(model: Supernet, gen: torch.Generator) -> None:
         model.classifier.weight.copy_(torch.randn(model.classifier.weight.shape, generator=gen)
                                       * 0.3)
         model.classifier.bias.copy_(torch.randn(model.classifier.bias.shape, generator=gen) * 0.1)
+
+
+def split_vectors() -> Dict[str, Any]:
+    """Test vectors for the STORE.md validation split (no CIFAR needed: labels = k % 10)."""
+    out: Dict[str, Any] = {
+        "description": "splitmix64 values and validation indices for 50,000 records whose label "
+                       "is recordIndex % 10 (the record order of train.bin)",
+        "splitmix64": [{"x": str(x), "out": str(splitmix64_int(x))}
+                       for x in (0, 1, 12345, (1 << 32) | 7, (1 << 64) - 1)],
+        "cases": [],
+    }
+    labels = np.arange(50000) % 10
+    for seed, per_class in ((0, 500), (1, 500), (0, 3)):
+        vi = validation_indices(labels, seed, per_class)
+        out["cases"].append({
+            "seed": seed, "validationPerClass": per_class, "count": int(len(vi)),
+            "first": [int(v) for v in vi[:20]], "last": [int(v) for v in vi[-5:]],
+            "sha256OfUint32LE": hashlib.sha256(vi.astype("<u4").tobytes()).hexdigest(),
+        })
+    return out
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -139,6 +160,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "genomes": genomes,
     }
     (out / "expected.json").write_text(json.dumps(expected, separators=(",", ":")) + "\n")
+    (out / "split.json").write_text(json.dumps(split_vectors(), indent=1) + "\n")
     sizes = {f.name: f.stat().st_size for f in sorted(out.iterdir()) if f.is_file()}
     print(json.dumps(sizes), "total", sum(sizes.values()))
     mags = [max(abs(v) for row in g["logits"] for v in row) for g in genomes]

@@ -294,6 +294,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return acc
 
     last_val: Optional[Dict[str, Any]] = state.get("validation") if state else None
+    for name in ("log.jsonl", "val.jsonl"):
+        path = run_dir / name
+        if state is None:  # a fresh run starts fresh logs
+            path.unlink(missing_ok=True)
+        elif path.is_file():  # after a hard kill: drop lines past the checkpoint
+            lines = [ln for ln in path.read_text().splitlines()
+                     if ln.strip() and json.loads(ln)["step"] <= step]
+            path.write_text("".join(ln + "\n" for ln in lines))
     log = open(run_dir / "log.jsonl", "a")
     last_ckpt = time.time()
     seed = int(cfg["seed"])
@@ -349,6 +357,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         seconds += dt
         rec = {"step": step, "loss": losses[-1] if losses else None, "losses": losses,
                "lr": lr, "seconds": round(seconds, 2), "dt": round(dt, 3),
+               "cpu": round(time.process_time(), 2),
                "epochs": round(step / steps_per_epoch, 4), "gnorm": round(gnorm, 3),
                "arch": arch_str(paths[-1][0]), "skipped": not ok}
         log.write(json.dumps(rec) + "\n")

@@ -17,6 +17,7 @@ export interface RandomSearchOptions {
 
 interface RandomSearchExtra {
   readonly evaluated: number[][];
+  readonly batches: number;
 }
 
 /**
@@ -81,6 +82,13 @@ export class RandomSearch<Info = unknown> implements Algorithm<Info> {
         batch.push(g);
       }
     }
+    // Rejection sampling rarely hits the last few unseen genomes of a small space: draw those
+    // uniformly from the enumerated remainder instead.
+    if (batch.length < want && this.space.discrete && this.space.cardinality() <= ENUMERATION_LIMIT) {
+      const rest = unseenGenomes(this.space, (k) => this.seen.has(k) || inBatch.has(k));
+      this.rng.shuffle(rest);
+      batch.push(...rest.slice(0, want - batch.length));
+    }
     this.pending = batch;
     return batch.map((g) => [...g]);
   }
@@ -104,7 +112,7 @@ export class RandomSearch<Info = unknown> implements Algorithm<Info> {
 
   saveState(): AlgorithmState<Info> {
     if (this.pending !== undefined) throw new Error('cannot save state between ask() and tell()');
-    const extra: RandomSearchExtra & { batches: number } = { evaluated: this.evaluatedGenomes.map((g) => [...g]), batches: this.batches };
+    const extra: RandomSearchExtra = { evaluated: this.evaluatedGenomes.map((g) => [...g]), batches: this.batches };
     return {
       algorithm: this.name,
       version: 1,
@@ -129,6 +137,39 @@ export class RandomSearch<Info = unknown> implements Algorithm<Info> {
     this.evaluatedGenomes = evaluated.map((g) => [...g]);
     this.seen = this.space.discrete ? new Set(evaluated.map((g) => this.space.key(g))) : new Set();
     this.pending = undefined;
+  }
+}
+
+/** Largest discrete space whose unseen genomes random search will enumerate. */
+const ENUMERATION_LIMIT = 1 << 20;
+
+/** Every genome of a discrete space whose key `skip` rejects not, in mixed-radix order. */
+function unseenGenomes(space: SearchSpace, skip: (key: string) => boolean): Genome[] {
+  const domains = space.variables.map((v) => {
+    switch (v.kind) {
+      case 'integer':
+        return Array.from({ length: v.upper - v.lower + 1 }, (_, i) => v.lower + i);
+      case 'categorical':
+        return v.choices.map((_, i) => i);
+      case 'binary':
+        return [0, 1];
+      case 'real':
+        throw new Error('unseenGenomes: real variables cannot be enumerated');
+    }
+  });
+  const out: Genome[] = [];
+  const digits = domains.map(() => 0);
+  for (;;) {
+    const g = digits.map((d, i) => (domains[i] as number[])[d] as number);
+    if (!skip(space.key(g))) out.push(g);
+    let i = 0;
+    while (i < digits.length) {
+      digits[i] = (digits[i] as number) + 1;
+      if ((digits[i] as number) < (domains[i] as number[]).length) break;
+      digits[i] = 0;
+      i++;
+    }
+    if (i === digits.length) return out;
   }
 }
 

@@ -3,6 +3,7 @@
  * retries of throwing and dying workers, failures reported without stopping the run.
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { test } from 'node:test';
 import { InputError } from '../../core/errors.js';
 import type { SubnetQuery } from '../../problems/nasc/accuracy_oracle.js';
@@ -108,6 +109,30 @@ test('a query whose worker throws or dies is retried, then reported failed; the 
     // The pool still works afterwards (dead workers were replaced).
     const later = await oracle.accuracy([{ architecture: A, split: 5, precision: 'fp16' }]);
     assert.equal(later[0]?.failure, undefined);
+  } finally {
+    await oracle.close();
+  }
+});
+
+test('workers keep the verified weights when the store file is replaced during a run', async () => {
+  const json = writeTinyStore({ seed: 21 });
+  const original = loadWeightStore(json);
+  // Label the images with the original store's predictions: accuracy 1 with those weights.
+  const x = toFloatBatch(IMAGES.pixels, original.normalization);
+  const predict = async (s: typeof original): Promise<Uint8Array> => {
+    const out = await withSession(buildEvaluationModel(s, B, 13, 'fp16'), (ss) => runFloat(ss, IMAGE, x, [30, 3, 32, 32], LOGITS));
+    return Uint8Array.from({ length: 30 }, (_, i) => argmax(out.data, i * 10, 10));
+  };
+  const images = { pixels: IMAGES.pixels, labels: await predict(original) };
+  const oracle = new OnnxAccuracyOracle({ weights: json, images, workers: 1, batchSize: 8, bn: 'running', faults: [{ architecture: B.join(','), mode: 'exit', times: 1 }] });
+  try {
+    writeTinyStore({ seed: 99, dir: path.dirname(json), name: 'tiny' }); // e.g. a periodic export
+    const changed = await predict(loadWeightStore(json));
+    assert.ok(changed.some((p, i) => p !== images.labels[i]), 'the replacement predicts differently');
+    // B's first attempt kills the worker: its replacement must still use the original weights.
+    const [r] = await oracle.accuracy([{ architecture: B, split: 13, precision: 'fp16' }]);
+    assert.equal(oracle.stats.retries, 1);
+    assert.equal(r?.accuracy, 1);
   } finally {
     await oracle.close();
   }

@@ -1,0 +1,48 @@
+import type { Registry } from '../../core/registry.js';
+import type { AlgorithmFactory, AlgorithmSettings, ProblemFactory, ProblemInstance, ProblemSettings } from '../plugin_types.js';
+import type { StrategySpec } from './compare.js';
+
+/** The problem and strategy registries a comparison draws from (experiments/plugins.ts in the CLI). */
+export interface CompareRegistry {
+  readonly problems: Registry<ProblemFactory>;
+  readonly algorithms: Registry<AlgorithmFactory>;
+  /**
+   * URL of a module exporting the same two registries as `problems` and `algorithms`: worker
+   * threads import it to rebuild problem and strategies (needed only for --workers > 1).
+   */
+  readonly module?: string;
+}
+
+/** Problem settings that survive a postMessage (the data directory as a path, not a function). */
+export interface PlainProblemSettings {
+  readonly dataDir?: string;
+  readonly dataset?: string;
+  readonly device?: string;
+  readonly variables?: number;
+  readonly objectives?: number;
+}
+
+/** A strategy by registry name, with its label and plain settings. */
+export interface RegistryStrategy {
+  readonly label: string;
+  readonly algorithm: string;
+  readonly settings: { readonly populationSize?: number; readonly offspringSize?: number };
+}
+
+export function problemFromRegistry(registry: Pick<CompareRegistry, 'problems'>, name: string, plain: PlainProblemSettings, dataDir: () => string): ProblemInstance {
+  const settings: ProblemSettings = {
+    dataDir,
+    ...(plain.dataset === undefined ? {} : { dataset: plain.dataset }),
+    ...(plain.device === undefined ? {} : { device: plain.device }),
+    ...(plain.variables === undefined ? {} : { variables: plain.variables }),
+    ...(plain.objectives === undefined ? {} : { objectives: plain.objectives }),
+  };
+  return registry.problems.get(name).create(settings);
+}
+
+/** A StrategySpec that builds the registered algorithm, applying the problem's repair like `nasc run`. */
+export function strategyFromRegistry(registry: Pick<CompareRegistry, 'algorithms'>, strategy: RegistryStrategy, instance: ProblemInstance): StrategySpec {
+  const factory = registry.algorithms.get(strategy.algorithm).create;
+  const settings: AlgorithmSettings = { ...strategy.settings, ...(instance.repair === undefined ? {} : { repair: instance.repair }) };
+  return { name: strategy.label, create: (problem, rng) => factory(problem, settings, rng) };
+}
