@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { accuracyCommand } from './accuracy.js';
 import { compareCommand } from './compare.js';
 import { dataCommandModule } from './data.js';
 import { latencyCommand } from './latency.js';
@@ -10,4 +11,4 @@ import { searchCommandModule } from './search.js';
 type AnyCommand = CommandModule<object, never>;
 
 /** Every command of the CLI, in the order `nasc --help` lists them. */
-export const commands: AnyCommand[] = [searchCommandModule, compareCommand, runCommandModule, latencyCommand, reportCommandModule, listCommandModule, dataCommandModule].map((c) => c as unknown as AnyCommand);
+export const commands: AnyCommand[] = [searchCommandModule, compareCommand, runCommandModule, latencyCommand, accuracyCommand, reportCommandModule, listCommandModule, dataCommandModule].map((c) => c as unknown as AnyCommand);
