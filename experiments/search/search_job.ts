@@ -111,7 +111,7 @@ function readCheckpoint(dir: string): SearchCheckpoint | undefined {
 }
 
 /** The images a search sees (validation, held out of training) and the BN calibration images. */
-function searchImages(dataDir: string, config: SearchConfig, store: ReturnType<typeof loadWeightStore>) {
+export function searchImages(dataDir: string, config: Pick<SearchConfig, 'valImages' | 'calibrationImages'>, store: ReturnType<typeof loadWeightStore>) {
   const train = loadCifar10(dataDir, 'train');
   const split = store.manifest.split ?? { seed: 0, validationPerClass: 500 };
   const valIdx = validationSplit(train.labels, split.seed, split.validationPerClass);
@@ -123,7 +123,7 @@ function searchImages(dataDir: string, config: SearchConfig, store: ReturnType<t
   return { val, calibration };
 }
 
-function makeOracle(config: SearchConfig, images: { pixels: Uint8Array; labels: Uint8Array }, calibration: { pixels: Uint8Array }, workers: number | undefined): OnnxAccuracyOracle {
+export function makeOracle(config: Pick<SearchConfig, 'weights' | 'bn'>, images: { pixels: Uint8Array; labels: Uint8Array }, calibration: { pixels: Uint8Array }, workers: number | undefined): OnnxAccuracyOracle {
   return new OnnxAccuracyOracle({
     weights: config.weights.file,
     images,
