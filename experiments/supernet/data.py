@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Iterator, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -130,7 +130,7 @@ def augment(xb: torch.Tensor, gen: torch.Generator, pad: int = 4) -> torch.Tenso
     return out
 
 
-def batches(x: np.ndarray, y: np.ndarray, batch: int):
+def batches(x: np.ndarray, y: np.ndarray, batch: int) -> Iterator[Tuple[torch.Tensor, torch.Tensor]]:
     """Fixed-order, unaugmented, normalised batches (evaluation)."""
     for i in range(0, len(y), batch):
         yield normalise(torch.from_numpy(x[i:i + batch])), torch.from_numpy(y[i:i + batch])
