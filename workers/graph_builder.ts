@@ -328,3 +328,65 @@ export function foldBn(
   }
   return [w, b];
 }
+
+/** One part of the network on its own, for timing it (`nasc profile`). */
+export type NetworkPart =
+  | { readonly kind: 'stem' }
+  | { readonly kind: 'layer'; readonly index: number; readonly candidate: number }
+  | { readonly kind: 'head-conv' }
+  | { readonly kind: 'pool' }
+  | { readonly kind: 'classifier' };
+
+export interface PartModel {
+  readonly model: Uint8Array;
+  /** Shape of the single input (batch included). */
+  readonly inputShape: readonly number[];
+}
+
+/**
+ * A model of one part — the stem, one candidate block of one layer, or a piece of the head — with
+ * the store's weights and BN folded as in inference, so its latency is what that part costs
+ * inside a subnet. The parts match HW-NAS-Bench's per-op table entries.
+ */
+export function buildPartModel(store: WeightStore, part: NetworkPart, batch = 1): PartModel {
+  const space = store.space;
+  const specs = layerSpecs(space);
+  const n = layerCount(space);
+  const last = specs[n - 1] as LayerSpec;
+  const lastSize = Math.floor((last.inputSize - 1) / last.stride) + 1;
+  const arch = Array<number>(n).fill(part.kind === 'layer' ? part.candidate : 0);
+  const e = new SubnetEmitter(store, arch, {});
+  const out = (name: string, shape: readonly number[]): ValueSpec => ({ name, elemType: DataType.FLOAT, shape: [batch, ...shape] });
+  const input = (shape: readonly number[]): ValueSpec => ({ name: 'x', elemType: DataType.FLOAT, shape: [batch, ...shape] });
+  switch (part.kind) {
+    case 'stem': {
+      const shape = [space.input[0], space.input[1], space.input[2]];
+      e.w.node('Identity', [e.stem('x')], {}, 'y');
+      return { model: e.w.serialize([input(shape)], [out('y', [space.stemChannels, space.input[1], space.input[2]])], 'stem'), inputShape: [batch, ...shape] };
+    }
+    case 'layer': {
+      const spec = specs[part.index];
+      if (spec === undefined) throw new InputError(`layer ${part.index} is outside 0..${n - 1}`);
+      const shape = [spec.cin, spec.inputSize, spec.inputSize];
+      const size = Math.floor((spec.inputSize - 1) / spec.stride) + 1;
+      e.w.node('Identity', [e.layer(part.index, 'x')], {}, 'y');
+      return { model: e.w.serialize([input(shape)], [out('y', [spec.cout, size, size])], `layer${part.index}`), inputShape: [batch, ...shape] };
+    }
+    case 'head-conv': {
+      const shape = [last.cout, lastSize, lastSize];
+      e.w.node('Relu', [e.headBn('x')], {}, 'y');
+      return { model: e.w.serialize([input(shape)], [out('y', [space.headChannels, lastSize, lastSize])], 'head-conv'), inputShape: [batch, ...shape] };
+    }
+    case 'pool': {
+      const shape = [space.headChannels, lastSize, lastSize];
+      e.w.node('Flatten', [e.w.node('GlobalAveragePool', ['x'])], { axis: 1 }, 'y');
+      return { model: e.w.serialize([input(shape)], [out('y', [space.headChannels])], 'pool'), inputShape: [batch, ...shape] };
+    }
+    case 'classifier': {
+      const fc = e.w.float('classifier.weight', store.tensor('classifier.weight'), store.shape('classifier.weight'));
+      const bias = e.w.float('classifier.bias', store.tensor('classifier.bias'), store.shape('classifier.bias'));
+      e.w.node('Gemm', ['x', fc, bias], { transB: 1 }, 'y');
+      return { model: e.w.serialize([input([space.headChannels])], [out('y', [space.numClasses])], 'classifier'), inputShape: [batch, space.headChannels] };
+    }
+  }
+}

@@ -22,7 +22,7 @@ import { deviceOnlySearch } from '../../problems/nasc/baselines/device_only.js';
 import { hwnasBaseline } from '../../problems/nasc/baselines/hwnas.js';
 import { serverOnlySearch } from '../../problems/nasc/baselines/server_only.js';
 import { twoStage } from '../../problems/nasc/baselines/two_stage.js';
-import { loadLatencyTable, type LatencyTable } from '../../problems/nasc/latency_table.js';
+import { LatencyTable, loadLatencyTable } from '../../problems/nasc/latency_table.js';
 import { NascProblem, type NascInfo } from '../../problems/nasc/problem.js';
 import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
 import { parseScenario, scenarioLink, type Scenario } from '../../problems/nasc/scenario.js';
@@ -51,6 +51,8 @@ export interface SearchConfig {
   readonly bn: BnMode;
   readonly weights: { readonly file: string; readonly sha256: string; readonly steps: number | null };
   readonly lut: string | null;
+  /** Extra tables (e.g. from `nasc profile`) whose metrics override the LUT's. */
+  readonly profiles?: readonly string[];
   /** Evaluations each search baseline gets (0 = only the cheap baselines). */
   readonly baselineEvaluations: number;
   readonly versions: Record<string, string>;
@@ -138,7 +140,7 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
   const { dataDir, out } = runtime;
   const lutFile = config.lut ?? path.join(dataDir, 'hw-nas-bench', 'fbnet_cifar100_lut.json');
   if (!existsSync(lutFile)) throw new InputError(`latency table ${lutFile} not found (set --data-dir / NASC_DATA, or --lut)`);
-  const table: LatencyTable = loadLatencyTable(lutFile);
+  const table: LatencyTable = LatencyTable.merge([loadLatencyTable(lutFile), ...(config.profiles ?? []).map((f) => loadLatencyTable(f))]);
   const store = loadWeightStore(config.weights.file);
   if (store.manifest.sha256 !== config.weights.sha256) {
     throw new InputError(`weight store ${config.weights.file} changed since the search started (sha256 differs)`);

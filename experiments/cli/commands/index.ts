@@ -4,6 +4,7 @@ import { compareCommand } from './compare.js';
 import { dataCommandModule } from './data.js';
 import { latencyCommand } from './latency.js';
 import { listCommandModule } from './list.js';
+import { profileCommand } from './profile.js';
 import { reportCommandModule } from './report.js';
 import { runCommandModule } from './run.js';
 import { searchCommandModule } from './search.js';
@@ -11,4 +12,4 @@ import { searchCommandModule } from './search.js';
 type AnyCommand = CommandModule<object, never>;
 
 /** Every command of the CLI, in the order `nasc --help` lists them. */
-export const commands: AnyCommand[] = [searchCommandModule, compareCommand, runCommandModule, latencyCommand, accuracyCommand, reportCommandModule, listCommandModule, dataCommandModule].map((c) => c as unknown as AnyCommand);
+export const commands: AnyCommand[] = [searchCommandModule, compareCommand, runCommandModule, latencyCommand, accuracyCommand, reportCommandModule, profileCommand, listCommandModule, dataCommandModule].map((c) => c as unknown as AnyCommand);

@@ -45,6 +45,7 @@ export interface SearchArgs {
   bn?: string;
   weights?: string;
   lut?: string;
+  profile?: string[];
   workers?: number;
   'data-dir'?: string;
   out?: string;
@@ -99,6 +100,7 @@ function buildConfig(args: SearchArgs): SearchConfig {
     bn,
     weights: { file: weightsFile, sha256: store.manifest.sha256, steps: trainingSteps(store.manifest.training) },
     lut: args.lut === undefined ? null : path.resolve(args.lut),
+    profiles: (args.profile ?? []).map((f) => path.resolve(f)),
     baselineEvaluations: args['baseline-evaluations'] ?? SEARCH_DEFAULTS.baselineEvaluations,
     versions: versions(),
   };
@@ -145,6 +147,7 @@ export const searchCommandModule: CommandModule<object, SearchArgs> = {
       .option('bn', { type: 'string', describe: 'BatchNorm statistics: recalibrate (default) or running' })
       .option('weights', { type: 'string', describe: 'weight store .json/.bin (default: the shipped one)' })
       .option('lut', { type: 'string', describe: 'latency table (default: $NASC_DATA/hw-nas-bench/fbnet_cifar100_lut.json)' })
+      .option('profile', { type: 'string', array: true, describe: 'tables from `nasc profile` (their devices become usable as --device/--server)' })
       .option('workers', { type: 'number', describe: `worker threads (default ${os.availableParallelism()}); results do not depend on it`, coerce: positiveInteger('workers') })
       .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
       .option('out', { type: 'string', describe: 'results folder (default results/search-<scenario>-seed<seed>)' })

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { LatencyTable } from '../../problems/nasc/latency_table.js';
+import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
+import { defaultWeights } from '../../experiments/paths.js';
+import { profile, profiledOps } from '../../experiments/profile/profile_job.js';
+import { loadWeightStore } from '../../workers/weight_store.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+test('the profiled ops are exactly the distinct official keys of the space (stem, 22 × 9 candidates, head)', () => {
+  const ops = profiledOps(10);
+  assert.equal(ops.size, 112);
+  assert.ok([...ops.keys()].every((k) => /^(ConvBlock|Skip|ConvNorm|AvgP|FC)_/.test(k)));
+  assert.ok(ops.has('FC_Cin1504_Cout10'));
+});
+
+test('a narrow store is refused: its timings would not match the table keys', async () => {
+  const tiny = loadWeightStore(path.join(root, 'test/fixtures/supernet-tiny/tiny.json'));
+  await assert.rejects(profile(tiny, { name: 'x', runs: 1, warmup: 0 }), /FBNet-CIFAR shapes/);
+});
+
+test('profiling the shipped store gives a table the latency model accepts', { skip: existsSync(defaultWeights()) ? false : 'no shipped weight store' }, async () => {
+  const store = loadWeightStore(defaultWeights());
+  const table = await profile(store, { name: 'here', runs: 2, warmup: 1 });
+  const parsed = LatencyTable.parse(JSON.parse(JSON.stringify(table)), 'profile');
+  assert.deepEqual(parsed.devices, ['here']);
+  const model = SplitLatencyModel.fromTable(parsed, { device: 'here', server: 'here', link: { bandwidthMbps: 10, rttMs: 0, packetBytes: 1460, headerBytes: 0, lossRate: 0 }, numClasses: 10 });
+  const all = model.breakdown(Array(22).fill(7), 22, 'fp32');
+  const small = model.breakdown(Array(22).fill(0), 22, 'fp32');
+  assert.ok(all.deviceMs > 0 && small.deviceMs > 0);
+  assert.ok(all.deviceMs > small.deviceMs, `largest ${all.deviceMs} ms should cost more than smallest ${small.deviceMs} ms`);
+});
