@@ -9,7 +9,7 @@
  * Environment: BENCH_GENOMES (20), BENCH_IMAGES per genome (250), BENCH_ROUNDS (2),
  * BENCH_WORKERS (cores), BENCH_WEIGHTS (default: the shipped store, else a full-width random
  * store is written to a temporary folder: speed does not depend on the weights' values),
- * NASC_DATA (CIFAR-10 test images; random pixels when absent), BENCH_CALIBRATION (500).
+ * NASC_DATA (CIFAR-10 test images; random pixels when absent), BENCH_CALIBRATION (250).
  *
  * `npm run bench:eval -- bn` instead measures the BatchNorm modes on a trained store (needs
  * NASC_DATA): per mode, accuracies of BENCH_GENOMES random subnets (plus the largest and the
@@ -207,7 +207,7 @@ async function main(): Promise<void> {
   const N = env('BENCH_IMAGES', 250);
   const rounds = env('BENCH_ROUNDS', 2);
   const W = env('BENCH_WORKERS', availableParallelism());
-  const K = env('BENCH_CALIBRATION', 500);
+  const K = env('BENCH_CALIBRATION', 250);
   const weights = storePath();
   const store = loadWeightStore(weights.path);
   const L = layerCount(store.space);
@@ -348,7 +348,7 @@ async function bnStudy(): Promise<void> {
   const G = env('BENCH_GENOMES', 12);
   const N = env('BENCH_IMAGES', 1000);
   const W = env('BENCH_WORKERS', availableParallelism());
-  const sweep = (process.env.BENCH_CALIBRATION_SWEEP ?? '500').split(',').map(Number);
+  const sweep = (process.env.BENCH_CALIBRATION_SWEEP ?? '100,250,500').split(',').map(Number);
   const weights = storePath();
   const store = loadWeightStore(weights.path);
   const L = layerCount(store.space);
@@ -386,7 +386,8 @@ async function bnStudy(): Promise<void> {
       meanValAccuracy: Math.round(meanOf(a.val) * 1e4) / 1e4,
       largest: a.val[0],
       smallest: a.val[1],
-      randomVal: a.val.slice(2),
+      val: a.val,
+      test: a.test,
       valTestTau: Math.round(kendallTauB(a.val, a.test) * 1000) / 1000,
       nearChance: a.val.filter((x) => x < 0.12).length,
     };
