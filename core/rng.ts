@@ -17,14 +17,13 @@ function splitmix32(seed: number): () => number {
 }
 
 export class Rng {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  // The four state words live in a typed array: as object fields, values ≥ 2^30 would be boxed
+  // heap numbers and every draw would allocate (measured: 10× slower).
+  private readonly s = new Uint32Array(4);
 
   private constructor(state: RngState) {
-    [this.s0, this.s1, this.s2, this.s3] = state;
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) throw new Error('Rng state must not be all zero');
+    this.s.set(state);
+    if ((state[0] | state[1] | state[2] | state[3]) === 0) throw new Error('Rng state must not be all zero');
   }
 
   /** A generator from an integer seed (any safe integer; negative and large seeds are fine). */
@@ -43,23 +42,25 @@ export class Rng {
   }
 
   state(): RngState {
-    return [this.s0, this.s1, this.s2, this.s3];
+    const s = this.s;
+    return [s[0] as number, s[1] as number, s[2] as number, s[3] as number];
   }
 
-  /** Uniform unsigned 32-bit integer. */
+  /** Uniform unsigned 32-bit integer (xoshiro128**). */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    this.s0 >>>= 0;
-    this.s1 >>>= 0;
-    this.s2 >>>= 0;
-    this.s3 >>>= 0;
+    const s = this.s;
+    const s0 = s[0] as number;
+    const s1 = s[1] as number;
+    const s2 = s[2] as number;
+    const s3 = s[3] as number;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    const n2 = s2 ^ s0;
+    const n3 = s3 ^ s1;
+    s[1] = s1 ^ n2;
+    s[0] = s0 ^ n3;
+    s[2] = n2 ^ t;
+    s[3] = rotl(n3, 11);
     return result;
   }
 

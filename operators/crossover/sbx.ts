@@ -2,7 +2,7 @@ import type { Crossover } from '../../core/components.js';
 import type { Rng } from '../../core/rng.js';
 import type { SearchSpace } from '../../core/space.js';
 import type { Genome, VariableKind } from '../../core/variables.js';
-import { boundsOf, checkEta, checkProbability, genesOfKinds, operatorKinds } from '../variation/genes.js';
+import { boundsOf, checkEta, checkProbability, genesOfKinds, operatorKinds, power } from '../variation/genes.js';
 import { parentPair } from './parents.js';
 
 export interface SimulatedBinaryCrossoverOptions {
@@ -64,11 +64,11 @@ export class SimulatedBinaryCrossover implements Crossover {
       // One uniform draw shared by both children, as in pymoo and Deb's code.
       const u = rng.random();
 
-      let alpha = 2 - Math.pow(1 + (2 * (y1 - xl)) / delta, -eta1);
+      let alpha = 2 - 1 / power(1 + (2 * (y1 - xl)) / delta, eta1);
       let betaq = u <= 1 / alpha ? Math.pow(u * alpha, exponent) : Math.pow(1 / (2 - u * alpha), exponent);
       let v1 = 0.5 * (y1 + y2 - betaq * delta);
 
-      alpha = 2 - Math.pow(1 + (2 * (xu - y2)) / delta, -eta1);
+      alpha = 2 - 1 / power(1 + (2 * (xu - y2)) / delta, eta1);
       betaq = u <= 1 / alpha ? Math.pow(u * alpha, exponent) : Math.pow(1 / (2 - u * alpha), exponent);
       let v2 = 0.5 * (y1 + y2 + betaq * delta);
 

@@ -9,6 +9,7 @@ import {
   genesOfKinds,
   operatorKinds,
   perGeneProbability,
+  power,
   type ProbabilityBase,
 } from '../variation/genes.js';
 
@@ -63,11 +64,11 @@ export class PolynomialMutation implements Mutation {
       let deltaq: number;
       if (u <= 0.5) {
         const xy = 1 - (x - xl) / range;
-        const val = 2 * u + (1 - 2 * u) * Math.pow(xy, eta1);
+        const val = 2 * u + (1 - 2 * u) * power(xy, eta1);
         deltaq = Math.pow(val, mutPow) - 1;
       } else {
         const xy = 1 - (xu - x) / range;
-        const val = 2 * (1 - u) + 2 * (u - 0.5) * Math.pow(xy, eta1);
+        const val = 2 * (1 - u) + 2 * (u - 0.5) * power(xy, eta1);
         deltaq = 1 - Math.pow(val, mutPow);
       }
       let y = x + deltaq * range;
