@@ -13,11 +13,12 @@
  * and the accuracy difference (NASC − HWNAS, points). Accuracies are cached on disk, so a
  * rerun (or a larger study) pays only for subnets it has not seen.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { quantile } from 'd3-array';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { isInputError } from '../../core/errors.js';
+import { InputError, isInputError } from '../../core/errors.js';
 import type { Individual } from '../../core/individual.js';
 import { minimize } from '../../core/minimize.js';
 import type { Problem } from '../../core/problem.js';
@@ -94,7 +95,16 @@ async function main(): Promise<void> {
     .option('weights', { type: 'string' })
     .option('data-dir', { type: 'string' })
     .option('out', { type: 'string', default: 'results/paper-comparison' })
+    .option('summarise-only', { type: 'boolean', default: false, describe: 'only tabulate the cells.json already in --out (e.g. of an interrupted study)' })
     .parseAsync();
+  if (args['summarise-only']) {
+    const cellsFile = path.join(path.resolve(args.out), 'cells.json');
+    if (!existsSync(cellsFile)) throw new InputError(`${cellsFile} does not exist`);
+    const md = markdown(summarise(JSON.parse(readFileSync(cellsFile, 'utf8')) as CellResult[]));
+    writeFileAtomic(path.join(path.resolve(args.out), 'table.md'), md);
+    process.stdout.write(md);
+    return;
+  }
   const dataDir = resolveDataDir(args['data-dir']);
   const out = path.resolve(args.out);
   const weights = path.resolve(args.weights ?? defaultWeights());
