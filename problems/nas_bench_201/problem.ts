@@ -10,8 +10,8 @@ import type { Problem } from '../../core/problem.js';
 import { SearchSpace } from '../../core/space.js';
 import { categorical, type Genome } from '../../core/variables.js';
 import { NB201_EDGES, NB201_OPS, archToString } from './arch_string.js';
-import { hypervolume2d } from './hypervolume_2d.js';
-import { paretoFront2d } from './pareto_front.js';
+import { hypervolume } from '../../core/indicators/hypervolume.js';
+import { nonDominatedSort } from '../../core/sorting/non_dominated_sort.js';
 import { NB201_DATASETS, NB201_DEVICES, type Nb201Dataset, type Nb201Device, type Nb201Tables } from './tables.js';
 
 export interface Nb201Info {
@@ -50,14 +50,14 @@ export class NasBench201Problem implements Problem<Nb201Info> {
     const acc = tables.accuracy[options.dataset];
     const lat = tables.latencyMs[options.device];
     this.objectives = acc.map((a, i) => [100 - a, lat[i] as number] as const);
-    this.front = paretoFront2d(this.objectives);
+    this.front = nonDominatedSort(this.objectives, { until: 1 })[0] ?? [];
     const fp = this.front.map((i) => this.objectives[i] as readonly [number, number]);
     const lo = [Math.min(...fp.map((p) => p[0])), Math.min(...fp.map((p) => p[1]))];
     const hi = [Math.max(...fp.map((p) => p[0])), Math.max(...fp.map((p) => p[1]))];
     // A one-point front has no range; a unit margin keeps its hypervolume positive.
     const margin = (k: number): number => ((hi[k] as number) > (lo[k] as number) ? 0.1 * ((hi[k] as number) - (lo[k] as number)) : 1);
     this.referencePoint = [(hi[0] as number) + margin(0), (hi[1] as number) + margin(1)];
-    this.frontHv = hypervolume2d(fp, this.referencePoint);
+    this.frontHv = hypervolume(fp, this.referencePoint);
   }
 
   indexOf(genome: Genome): number {
@@ -101,6 +101,6 @@ export class NasBench201Problem implements Problem<Nb201Info> {
 
   /** HV(points) / HV(true front), both wrt referencePoint. */
   hvRatio(points: readonly (readonly number[])[]): number {
-    return hypervolume2d(points, this.referencePoint) / this.frontHv;
+    return hypervolume(points, this.referencePoint) / this.frontHv;
   }
 }

@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { NB201_GENES, NB201_OPS, NB201_SIZE, archToString, parseArchString } from '../../problems/nas_bench_201/arch_string.js';
-import { hypervolume2d } from '../../problems/nas_bench_201/hypervolume_2d.js';
-import { paretoFront2d, paretoFrontNaive } from '../../problems/nas_bench_201/pareto_front.js';
 import { NasBench201Problem } from '../../problems/nas_bench_201/problem.js';
 import { loadNb201, loadNb201Files, nb201Tables, parseNb201Accuracy, parseNb201Hardware } from '../../problems/nas_bench_201/tables.js';
 import { nb201Fixture } from '../fixtures/nasc/nb201_fixture.js';
@@ -46,32 +44,6 @@ describe('NAS-Bench-201 arch strings', () => {
   });
 });
 
-describe('2-D Pareto front and hypervolume', () => {
-  const pointsArb = fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 })), { maxLength: 80 });
-
-  it('the sweep equals the naive non-dominated set (with ties)', () => {
-    fc.assert(
-      fc.property(pointsArb, (pts) => {
-        assert.deepEqual(paretoFront2d(pts), paretoFrontNaive(pts));
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it('hypervolume equals a grid count on integer points', () => {
-    fc.assert(
-      fc.property(pointsArb, (pts) => {
-        const ref = [21, 21];
-        let cells = 0;
-        for (let x = 0; x < 21; x++) for (let y = 0; y < 21; y++) if (pts.some(([a, b]) => a <= x && b <= y)) cells++;
-        assert.equal(hypervolume2d(pts, ref), cells);
-      }),
-      { numRuns: 100 },
-    );
-    assert.equal(hypervolume2d([[0, 1], [1, 0]], [2, 2]), 3);
-    assert.equal(hypervolume2d([[3, 3]], [2, 2]), 0);
-  });
-});
 
 describe('NasBench201Problem (fixture tables)', () => {
   it('front is exactly the non-dominated set, recall and HV ratio behave', () => {
@@ -182,3 +154,9 @@ describe('NAS-Bench-201 (real data)', { skip: dir === undefined ? SKIP_NO_DATA :
     }
   });
 });
+
+/** The O(N²) definition of the non-dominated set, for the check above. */
+function paretoFrontNaive(points: readonly (readonly number[])[]): number[] {
+  const dominated = (p: readonly number[], q: readonly number[]): boolean => q.every((x, k) => x <= (p[k] as number)) && q.some((x, k) => x < (p[k] as number));
+  return points.flatMap((p, i) => (points.some((q) => dominated(p, q)) ? [] : [i]));
+}
