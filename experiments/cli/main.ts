@@ -4,6 +4,7 @@
  * a yargs CommandModule. Bad input anywhere (an InputError, or a yargs validation failure) ends
  * with one line on stderr and exit code 2 — never a stack trace.
  */
+import { realpathSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError, isInputError } from '../../core/errors.js';
@@ -48,7 +49,9 @@ function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
 }
 
-const isEntry = process.argv[1] !== undefined && /experiments[\\/]cli[\\/]main\.(ts|js)$/.test(process.argv[1]);
+// Through npm's bin link argv[1] is the link (…/.bin/nasc): compare the real path.
+const entry = process.argv[1] === undefined ? '' : realpathSync(process.argv[1]);
+const isEntry = /experiments[\\/]cli[\\/]main\.(ts|js)$/.test(entry);
 if (isEntry) {
   main(process.argv.slice(2)).then(
     (code) => {
