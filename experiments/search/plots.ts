@@ -25,7 +25,7 @@ export function drawSearchPlots(dir: string, r: SearchResults): string[] {
       color: { legend: true, domain: names, range: PALETTE },
       marks: [
         Plot.ruleX([bound], { stroke: '#999', strokeDasharray: '4,3' }),
-        Plot.text([{ x: bound }], { x: 'x', frameAnchor: 'top', dx: 4, text: () => `bound ${bound} ms`, textAnchor: 'start', fill: '#666' }),
+        Plot.text([{ x: bound }], { x: 'x', frameAnchor: 'top', dx: -4, text: () => `bound ${bound} ms`, textAnchor: 'end', fill: '#666' }),
         Plot.line(
           series.filter((d) => d.who === 'NASC (this search)').sort((a, b) => a.totalMs - b.totalMs),
           { x: 'totalMs', y: 'errorPct', stroke: PALETTE[0], curve: 'step-after' },
