@@ -5,9 +5,7 @@
  *   nasc accuracy --arch 7,7,…,7 --split 9 --precision int8 --images 1000 --json
  *     → {"accuracy":0.62,"images":1000,"seconds":7.1}
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { defaultWeights } from '../../paths.js';
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../../core/errors.js';
 import { PAYLOAD_PRECISIONS, type PayloadPrecision } from '../../../problems/nasc/accuracy_oracle.js';
@@ -40,22 +38,7 @@ export interface AccuracyReport {
   readonly failure?: string;
 }
 
-/** The shipped store, relative to the package root (found from this module, not the cwd). */
-export function defaultWeights(): string {
-  return path.join(packageRoot(), 'experiments', 'supernet', 'store', 'fbnet-cifar10.json');
-}
-
-/** Nearest ancestor with the nasc package.json (works from source and from dist/). */
-function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'nasc') return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('cannot find the nasc package root');
-    dir = up;
-  }
-}
+export { defaultWeights };
 
 export async function accuracyReport(args: AccuracyArgs): Promise<AccuracyReport> {
   const started = performance.now();
