@@ -6,8 +6,8 @@ Floating tensors (weights and SGD momentum) are stored as fp16: 32.7 MB -> about
 continued run is then not bit-identical to an uninterrupted one (fp16 rounding of the state),
 which is acceptable for training; everything else (step, settings, RNG seeds) is kept.
 
-    /usr/bin/python3 experiments/supernet/pack_checkpoint.py pack   --run main --out experiments/supernet/store/resume-main.pt
-    /usr/bin/python3 experiments/supernet/pack_checkpoint.py unpack --run main --src experiments/supernet/store/resume-main.pt
+    /usr/bin/python3 experiments/supernet/pack_checkpoint.py pack   --run main --out experiments/supernet/store/resume-main.pt (commit bf24333)
+    /usr/bin/python3 experiments/supernet/pack_checkpoint.py unpack --run main --src experiments/supernet/store/resume-main.pt (commit bf24333)
 """
 import argparse
 import os

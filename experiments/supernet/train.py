@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import calendar
+import contextlib
 import json
 import math
 import os
@@ -29,7 +30,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bn import BatchStatsBN  # noqa: E402
-from data import augment, batches, load_cifar, normalise, resolve_data_dir  # noqa: E402
+from data import augment, augment_batched, batches, load_cifar, normalise, resolve_data_dir  # noqa: E402
 from model import (LARGEST, NUM_CANDIDATES, SpaceConfig, Supernet, arch_str,  # noqa: E402
                    count_params, narrow_space)
 
@@ -41,7 +42,7 @@ DEFAULTS: Dict[str, Any] = {
     "wd": 3e-4, "warmup": 0.03, "clip": 5.0, "sharing": "nested", "recipe": "progressive",
     "widen_start": 0.05, "widen_end": 0.4, "sandwich_random": 1, "kd": True,
     "ckpt_minutes": 10.0, "val_every": 200, "val_images": 1000, "narrow": False,
-    "log_every": 20,
+    "log_every": 20, "amp": False, "init_from": None,
 }
 BUDGET_KEYS = ("steps", "epochs", "minutes")
 
@@ -115,6 +116,23 @@ def evaluate_batchstats(model: Supernet, archs: Dict[str, List[int]], x: np.ndar
     return out
 
 
+def load_state(path: Path) -> Dict[str, Any]:
+    """torch.load of our own checkpoints (plain dicts) on old and new PyTorch alike."""
+    try:
+        return torch.load(path, map_location="cpu", weights_only=False)
+    except TypeError:  # PyTorch < 1.13 has no weights_only
+        return torch.load(path, map_location="cpu")
+
+
+def slim_state(state: Dict[str, Any]) -> Dict[str, Any]:
+    """The checkpoint without optimiser state, floating tensors in fp16 (a few MB): what
+    export.py needs, and a warm start (--init-from) for another run."""
+    out = {k: v for k, v in state.items() if k != "optimizer"}
+    out["model"] = {k: (v.half() if v.is_floating_point() else v) for k, v in state["model"].items()}
+    out["packed_fp16"] = True
+    return out
+
+
 def atomic_save(obj: Any, path: Path) -> None:
     tmp = path.with_name(path.name + ".tmp")
     torch.save(obj, tmp)
@@ -176,11 +194,15 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> Tuple[Dict[str, Any], Di
     a("--val-images", type=int, help="validation images used for periodic validation")
     a("--narrow", action="store_const", const=True, help="tiny test space")
     a("--log-every", type=int)
+    a("--amp", action="store_const", const=True, help="bf16 autocast (CUDA)")
+    a("--init-from", help="start a fresh run from this checkpoint's weights (fp16 packed ok)")
+    a("--slim-copy", help="also write a weights-only fp16 copy here at every checkpoint")
     a("--fresh", action="store_true", help="ignore an existing checkpoint of this run")
     a("--stop-at", help="hard wall-clock stop, HH:MM UTC today (checkpoint and exit even if "
                         "the budget is not spent; not saved with the run's settings)")
     ns = vars(p.parse_args(argv))
-    flags = {"fresh": bool(ns.pop("fresh")), "stop_at": ns.pop("stop_at")}
+    flags = {"fresh": bool(ns.pop("fresh")), "stop_at": ns.pop("stop_at"),
+             "slim_copy": ns.pop("slim_copy")}
     given = {k: v for k, v in ns.items() if v is not None}
     return given, flags
 
@@ -202,7 +224,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ckpt_path = run_dir / "checkpoint.pt"
     state: Optional[Dict[str, Any]] = None
     if ckpt_path.is_file() and not flags["fresh"]:
-        state = torch.load(ckpt_path, map_location="cpu")
+        state = load_state(ckpt_path)
         cfg.update(state["config"])
         if any(k in given for k in BUDGET_KEYS):  # a new budget replaces the old one
             for k in BUDGET_KEYS:
@@ -238,6 +260,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     model = build_model(cfg)
     if state is None:
         model.reset_parameters(torch.Generator().manual_seed(int(cfg["seed"])))
+        if cfg["init_from"]:
+            init = load_state(Path(cfg["init_from"]))["model"]
+            model.load_state_dict({k: (v.float() if v.is_floating_point() else v)
+                                   for k, v in init.items()})
+            print(f"weights from {cfg['init_from']}", flush=True)
+    on_gpu = device.type == "cuda"
+    if on_gpu:
+        torch.backends.cudnn.benchmark = True  # a few hundred distinct conv shapes, each tuned once
     channels_last = True
     model = model.to(device)
     if channels_last:
@@ -275,10 +305,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return t
 
     def save(reason: str) -> None:
-        atomic_save({"config": cfg, "model": model.state_dict(), "optimizer": opt.state_dict(),
-                     "step": step, "seconds": seconds, "epochs": step / steps_per_epoch,
-                     "space": model.space.to_dict(), "sharing": cfg["sharing"],
-                     "validation": last_val, "saved_at": time.time()}, ckpt_path)
+        full = {"config": cfg, "model": model.state_dict(), "optimizer": opt.state_dict(),
+                "step": step, "seconds": seconds, "epochs": step / steps_per_epoch,
+                "space": model.space.to_dict(), "sharing": cfg["sharing"],
+                "validation": last_val, "saved_at": time.time()}
+        atomic_save(full, ckpt_path)
+        if flags["slim_copy"]:
+            atomic_save(slim_state(full), Path(flags["slim_copy"]))
         print(f"checkpoint ({reason}) step {step} -> {ckpt_path}", flush=True)
 
     def validate() -> Dict[str, float]:
@@ -303,6 +336,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                      if ln.strip() and json.loads(ln)["step"] <= step]
             path.write_text("".join(ln + "\n" for ln in lines))
     log = open(run_dir / "log.jsonl", "a")
+    # On a GPU the training images live on the device and are augmented there.
+    train_x_dev = torch.from_numpy(splits.train_x).to(device) if on_gpu else None
+    train_y_dev = torch.from_numpy(splits.train_y).to(device) if on_gpu else None
+    amp = bool(cfg["amp"]) and on_gpu
     last_ckpt = time.time()
     seed = int(cfg["seed"])
     model.train()
@@ -319,12 +356,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             perm = torch.randperm(ntrain, generator=torch.Generator().manual_seed(
                 seed * 1_000_003 + epoch))
             perm_epoch = epoch
-        idx = perm[pos * cfg["batch"]:(pos + 1) * cfg["batch"]].numpy()
+        idx = perm[pos * cfg["batch"]:(pos + 1) * cfg["batch"]]
         step_gen = torch.Generator().manual_seed((seed * 7_919 + step) * 2 + 1)
-        xb = normalise(augment(torch.from_numpy(splits.train_x[idx]), step_gen)).to(device)
+        if train_x_dev is not None and train_y_dev is not None:
+            aug_gen = torch.Generator(device=device).manual_seed((seed * 7_919 + step) * 2 + 2)
+            idx_dev = idx.to(device)
+            xb = normalise(augment_batched(train_x_dev[idx_dev], aug_gen))
+            yb = train_y_dev[idx_dev]
+        else:
+            xb = normalise(augment(torch.from_numpy(splits.train_x[idx.numpy()]), step_gen)).to(device)
+            yb = torch.from_numpy(splits.train_y[idx.numpy()]).to(device)
         if channels_last:
             xb = xb.contiguous(memory_format=torch.channels_last)
-        yb = torch.from_numpy(splits.train_y[idx]).to(device)
         t = progress()
         lr = lr_at(t, cfg["lr"], cfg["warmup"])
         for g in opt.param_groups:
@@ -332,10 +375,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         opt.zero_grad(set_to_none=True)
         paths = sample_paths(cfg["recipe"], t, step_gen, n_layers, cfg)
         teacher: Optional[torch.Tensor] = None
-        losses: List[float] = []
-        ok = True
+        ce_parts: List[torch.Tensor] = []
         for arch, role in paths:
-            logits = model(xb, arch)
+            with (torch.autocast(device_type="cuda", dtype=torch.bfloat16) if amp
+                  else contextlib.nullcontext()):
+                logits = model(xb, arch)
+            logits = logits.float()
             ce = F.cross_entropy(logits, yb)
             if role == "student" and teacher is not None:
                 loss = F.kl_div(F.log_softmax(logits, 1), F.softmax(teacher, 1),
@@ -344,13 +389,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 loss = ce
             if role == "teacher":
                 teacher = logits.detach()
-            if not torch.isfinite(loss):
-                ok = False
-                break
-            loss.backward()
-            losses.append(float(ce))
-        gnorm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), cfg["clip"]))
-        if ok and math.isfinite(gnorm):
+            loss.backward()  # a non-finite loss shows up in the gradient norm below
+            ce_parts.append(ce.detach())
+        gnorm_t = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg["clip"])
+        # one host-device synchronisation per step
+        synced = torch.stack([gnorm_t.float()] + [c.float() for c in ce_parts]).tolist()
+        gnorm, losses = synced[0], synced[1:]
+        ok = math.isfinite(gnorm) and all(math.isfinite(v) for v in losses)
+        if ok:
             opt.step()
         step += 1
         dt = time.time() - t0
