@@ -1,4 +1,5 @@
 import type { Algorithm, AlgorithmState } from './algorithm.js';
+import { PendingBatch } from './pending_batch.js';
 import type { DuplicateElimination, Repair, Sampling, Selection, Survival, Variation } from './components.js';
 import { individualFromJSON, individualToJSON, makeIndividual, type Evaluation, type Individual } from './individual.js';
 import { Rng } from './rng.js';
@@ -46,7 +47,7 @@ export class GenerationalAlgorithm<Info = unknown> implements Algorithm<Info> {
   private pop: Individual<Info>[] = [];
   /** Every genome evaluated, kept only when duplicates are judged against the archive. */
   private archive: Genome[] = [];
-  private pending: Genome[] | undefined;
+  private readonly pending = new PendingBatch<Genome>();
   private started = false;
   private gen = 0;
   private evals = 0;
@@ -86,19 +87,13 @@ export class GenerationalAlgorithm<Info = unknown> implements Algorithm<Info> {
   }
 
   ask(limit = Infinity): Genome[] {
-    if (this.pending !== undefined) throw new Error('ask() called twice without tell()');
     const batch = this.started ? this.offspring(Math.min(limit, this.offspringSize)) : this.initial(Math.min(limit, this.populationSize));
-    this.pending = batch;
+    this.pending.start(batch);
     return batch.map((g) => [...g]);
   }
 
   tell(genomes: readonly Genome[], evaluations: readonly Evaluation<Info>[]): void {
-    const pending = this.pending;
-    if (pending === undefined) throw new Error('tell() called without a preceding ask()');
-    if (genomes.length !== pending.length || evaluations.length !== pending.length) {
-      throw new Error(`tell() expects the ${pending.length} genomes of the last ask()`);
-    }
-    this.pending = undefined;
+    const pending = this.pending.finish(genomes, evaluations);
     if (pending.length === 0) return; // nothing new could be proposed: the state stays as it is
     const evaluated = pending.map((g, i) => makeIndividual(g, evaluations[i] as Evaluation<Info>));
     this.evals += evaluated.length;
@@ -113,7 +108,7 @@ export class GenerationalAlgorithm<Info = unknown> implements Algorithm<Info> {
   }
 
   saveState(): AlgorithmState<Info> {
-    if (this.pending !== undefined) throw new Error('cannot save state between ask() and tell()');
+    if (this.pending.isOpen) throw new Error('cannot save state between ask() and tell()');
     return {
       algorithm: this.name,
       version: 1,
@@ -136,7 +131,7 @@ export class GenerationalAlgorithm<Info = unknown> implements Algorithm<Info> {
     for (const ind of this.pop) this.space.validate(ind.genome);
     this.archive = (extra.archive as number[][]).map((g) => [...g]);
     this.started = extra.started;
-    this.pending = undefined;
+    this.pending.reset();
   }
 
   private initial(count: number): Genome[] {

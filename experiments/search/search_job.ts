@@ -23,6 +23,7 @@ import { hwnasBaseline } from '../../problems/nasc/baselines/hwnas.js';
 import { serverOnlySearch } from '../../problems/nasc/baselines/server_only.js';
 import { twoStage } from '../../problems/nasc/baselines/two_stage.js';
 import { LatencyTable, loadLatencyTable } from '../../problems/nasc/latency_table.js';
+import { splitRepair, type SplitRepairName } from '../../problems/nasc/best_split_repair.js';
 import { NascProblem, type NascInfo } from '../../problems/nasc/problem.js';
 import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
 import { parseScenario, scenarioLink, type Scenario } from '../../problems/nasc/scenario.js';
@@ -55,6 +56,8 @@ export interface SearchConfig {
   readonly profiles?: readonly string[];
   /** Evaluations each search baseline gets (0 = only the cheap baselines). */
   readonly baselineEvaluations: number;
+  /** How the search repairs the split gene (absent in older folders: 'privacy'). */
+  readonly splitRepair?: SplitRepairName;
   readonly versions: Record<string, string>;
 }
 
@@ -159,7 +162,7 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
   try {
     problem = NascProblem.fromTable(config.scenario, table, valOracle);
     const nasc = problem;
-    const algorithm = algorithms.get(config.strategy).create(nasc, { populationSize: config.populationSize, repair: nasc.repair }, Rng.fromSeed(config.seed));
+    const algorithm = algorithms.get(config.strategy).create(nasc, { populationSize: config.populationSize, repair: splitRepair(nasc, config.splitRepair ?? 'privacy') }, Rng.fromSeed(config.seed));
     const archive: Individual<NascInfo>[] = [];
     const history: HistoryEntry[] = [];
     if (checkpoint !== undefined) {

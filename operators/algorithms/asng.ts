@@ -1,4 +1,5 @@
 import type { Algorithm, AlgorithmState } from '../../core/algorithm.js';
+import { PendingBatch } from '../../core/pending_batch.js';
 import { encodeNumber, decodeNumber, makeIndividual, type Evaluation, type Individual, type IndividualJSON } from '../../core/individual.js';
 import { Rng } from '../../core/rng.js';
 import type { SearchSpace } from '../../core/space.js';
@@ -89,7 +90,7 @@ export class Asng<Info = unknown> implements Algorithm<Info> {
   private step: StepSample[] = [];
   private known = new Map<string, Loss>();
   private archive = new NondominatedArchive<Info>();
-  private pending: Genome[] | undefined;
+  private readonly pending = new PendingBatch<Genome>();
   private updates = 0;
   private evals = 0;
 
@@ -147,7 +148,6 @@ export class Asng<Info = unknown> implements Algorithm<Info> {
   }
 
   ask(limit = Infinity): Genome[] {
-    if (this.pending !== undefined) throw new Error('ask() called twice without tell()');
     let free = 0;
     for (;;) {
       if (this.step.length === 0) this.step = this.drawStep();
@@ -155,8 +155,7 @@ export class Asng<Info = unknown> implements Algorithm<Info> {
       // Every sample is known already: update without asking (exactly what re-evaluating would give).
       this.finishStep();
       if (++free >= this.maxFreeSteps) {
-        this.pending = [];
-        return [];
+        return this.pending.start([]);
       }
     }
     const batch: Genome[] = [];
@@ -169,17 +168,12 @@ export class Asng<Info = unknown> implements Algorithm<Info> {
       inBatch.add(key);
       batch.push(x.genome);
     }
-    this.pending = batch;
+    this.pending.start(batch);
     return batch.map((g) => [...g]);
   }
 
   tell(genomes: readonly Genome[], evaluations: readonly Evaluation<Info>[]): void {
-    const pending = this.pending;
-    if (pending === undefined) throw new Error('tell() called without a preceding ask()');
-    if (genomes.length !== pending.length || evaluations.length !== pending.length) {
-      throw new Error(`tell() expects the ${pending.length} genomes of the last ask()`);
-    }
-    this.pending = undefined;
+    const pending = this.pending.finish(genomes, evaluations);
     if (pending.length === 0) return;
     const losses = pending.map((g, i) => {
       const ind = makeIndividual(g, evaluations[i] as Evaluation<Info>);
@@ -200,7 +194,7 @@ export class Asng<Info = unknown> implements Algorithm<Info> {
   }
 
   saveState(): AlgorithmState<Info> {
-    if (this.pending !== undefined) throw new Error('cannot save state between ask() and tell()');
+    if (this.pending.isOpen) throw new Error('cannot save state between ask() and tell()');
     const extra: AsngExtra & { updates: number } = {
       parameters: { theta: this.params.theta.map((t) => [...t]), s: [...this.params.s], gamma: this.params.gamma, Delta: this.params.Delta },
       step: this.step.map((x) => ({ genome: [...x.genome], loss: x.loss === undefined ? null : x.loss.map(encodeNumber) })),
@@ -235,7 +229,7 @@ export class Asng<Info = unknown> implements Algorithm<Info> {
     this.archive = NondominatedArchive.fromJSON(state.population as IndividualJSON<Info>[]);
     this.updates = extra.updates;
     this.evals = state.evaluations;
-    this.pending = undefined;
+    this.pending.reset();
   }
 
   private drawStep(): StepSample[] {

@@ -1,4 +1,5 @@
 import type { Algorithm, AlgorithmState } from '../../core/algorithm.js';
+import { PendingBatch } from '../../core/pending_batch.js';
 import type { Sampling } from '../../core/components.js';
 import { makeIndividual, type Evaluation, type Individual, type IndividualJSON } from '../../core/individual.js';
 import { Rng } from '../../core/rng.js';
@@ -37,7 +38,7 @@ export class RandomSearch<Info = unknown> implements Algorithm<Info> {
   /** Keys of every evaluated genome (discrete spaces only; reals never repeat in practice). */
   private seen = new Set<string>();
   private evaluatedGenomes: Genome[] = [];
-  private pending: Genome[] | undefined;
+  private readonly pending = new PendingBatch<Genome>();
   private batches = 0;
   private evals = 0;
 
@@ -65,7 +66,6 @@ export class RandomSearch<Info = unknown> implements Algorithm<Info> {
   }
 
   ask(limit = Infinity): Genome[] {
-    if (this.pending !== undefined) throw new Error('ask() called twice without tell()');
     const want = Math.min(limit, this.batchSize, this.space.discrete ? this.space.cardinality() - this.seen.size : Infinity);
     const batch: Genome[] = [];
     const inBatch = new Set<string>();
@@ -89,17 +89,12 @@ export class RandomSearch<Info = unknown> implements Algorithm<Info> {
       this.rng.shuffle(rest);
       batch.push(...rest.slice(0, want - batch.length));
     }
-    this.pending = batch;
+    this.pending.start(batch);
     return batch.map((g) => [...g]);
   }
 
   tell(genomes: readonly Genome[], evaluations: readonly Evaluation<Info>[]): void {
-    const pending = this.pending;
-    if (pending === undefined) throw new Error('tell() called without a preceding ask()');
-    if (genomes.length !== pending.length || evaluations.length !== pending.length) {
-      throw new Error(`tell() expects the ${pending.length} genomes of the last ask()`);
-    }
-    this.pending = undefined;
+    const pending = this.pending.finish(genomes, evaluations);
     if (pending.length === 0) return;
     pending.forEach((g, i) => {
       this.archive.add(makeIndividual(g, evaluations[i] as Evaluation<Info>));
@@ -111,7 +106,7 @@ export class RandomSearch<Info = unknown> implements Algorithm<Info> {
   }
 
   saveState(): AlgorithmState<Info> {
-    if (this.pending !== undefined) throw new Error('cannot save state between ask() and tell()');
+    if (this.pending.isOpen) throw new Error('cannot save state between ask() and tell()');
     const extra: RandomSearchExtra = { evaluated: this.evaluatedGenomes.map((g) => [...g]), batches: this.batches };
     return {
       algorithm: this.name,
@@ -136,7 +131,7 @@ export class RandomSearch<Info = unknown> implements Algorithm<Info> {
     this.archive = NondominatedArchive.fromJSON(state.population as IndividualJSON<Info>[]);
     this.evaluatedGenomes = evaluated.map((g) => [...g]);
     this.seen = this.space.discrete ? new Set(evaluated.map((g) => this.space.key(g))) : new Set();
-    this.pending = undefined;
+    this.pending.reset();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Algorithm, AlgorithmState } from '../../core/algorithm.js';
+import { PendingBatch } from '../../core/pending_batch.js';
 import type { DuplicateElimination, Repair, Sampling, Selection, Variation } from '../../core/components.js';
 import { crowdingDistance } from '../../core/crowding.js';
 import { individualFromJSON, individualToJSON, makeIndividual, type Evaluation, type Individual, type IndividualJSON } from '../../core/individual.js';
@@ -106,7 +107,7 @@ export class SurrogateNsga2<Info = unknown> implements Algorithm<Info> {
   private archive: Individual<Info>[] = [];
   private records: SurrogateRecord[] = [];
   private pairs: [number[], number[]][] = [];
-  private pending: Screened[] | undefined;
+  private readonly pending = new PendingBatch<Screened>();
   private pendingTraining = 0;
   private pendingCandidates = 0;
   private started = false;
@@ -190,19 +191,13 @@ export class SurrogateNsga2<Info = unknown> implements Algorithm<Info> {
   }
 
   ask(limit = Infinity): Genome[] {
-    if (this.pending !== undefined) throw new Error('ask() called twice without tell()');
     const batch = this.started ? this.screened(Math.min(limit, this.offspringSize)) : this.initial(Math.min(limit, this.populationSize)).map((genome) => ({ genome }));
-    this.pending = batch;
+    this.pending.start(batch);
     return batch.map((s) => [...s.genome]);
   }
 
   tell(genomes: readonly Genome[], evaluations: readonly Evaluation<Info>[]): void {
-    const pending = this.pending;
-    if (pending === undefined) throw new Error('tell() called without a preceding ask()');
-    if (genomes.length !== pending.length || evaluations.length !== pending.length) {
-      throw new Error(`tell() expects the ${pending.length} genomes of the last ask()`);
-    }
-    this.pending = undefined;
+    const pending = this.pending.finish(genomes, evaluations);
     if (pending.length === 0) return;
     const evaluated = pending.map((s, i) => makeIndividual(s.genome, evaluations[i] as Evaluation<Info>));
     // Copies: survival sets rank and crowding on population members in place, the archive keeps none.
@@ -218,7 +213,7 @@ export class SurrogateNsga2<Info = unknown> implements Algorithm<Info> {
   }
 
   saveState(): AlgorithmState<Info> {
-    if (this.pending !== undefined) throw new Error('cannot save state between ask() and tell()');
+    if (this.pending.isOpen) throw new Error('cannot save state between ask() and tell()');
     const extra: SurrogateExtra = {
       started: this.started,
       archive: this.archive.map((ind) => individualToJSON(ind) as IndividualJSON),
@@ -250,7 +245,7 @@ export class SurrogateNsga2<Info = unknown> implements Algorithm<Info> {
     this.records = extra.records.map((r) => ({ ...r, tau: r.tau.map(nullToNaN), rho: r.rho.map(nullToNaN) }));
     this.pairs = extra.pairs.map(([p, t]) => [[...p], [...t]]);
     this.started = extra.started;
-    this.pending = undefined;
+    this.pending.reset();
   }
 
   private initial(count: number): Genome[] {

@@ -22,6 +22,7 @@ import {
   type GenomeLayout,
 } from '../../problems/nasc/search_space.js';
 import { PrivacyRepair } from '../../problems/nasc/privacy_repair.js';
+import { BestSplitRepair, splitRepair } from '../../problems/nasc/best_split_repair.js';
 import { deviceOnly, deviceOnlySearch } from '../../problems/nasc/baselines/device_only.js';
 import { serverOnly } from '../../problems/nasc/baselines/server_only.js';
 import { bestSplitChoice, fixedArchitectureBestSplit } from '../../problems/nasc/baselines/best_split.js';
@@ -97,6 +98,41 @@ describe('privacy repair', () => {
         { numRuns: 50 },
       );
     }
+  });
+});
+
+describe('best-split repair', () => {
+  const genomes = fc.tuple(fc.array(fc.integer({ min: 0, max: 8 }), { minLength: 22, maxLength: 22 }), fc.integer({ min: 0, max: MAX_SPLIT }), fc.integer({ min: 0, max: 2 }));
+  it('moves an fp32 genome to its latency-optimal split ≥ sMin: same net, never slower, idempotent', () => {
+    const p = NascProblem.fromTable(scenario({ sMin: 2, precision: 'search' }), table, new ProxyAccuracyOracle());
+    const repair = splitRepair(p, 'best');
+    fc.assert(
+      fc.property(genomes, ([arch, s, prec]) => {
+        const g = [...arch, s, prec];
+        const r = repair.repair(p.space, g);
+        const before = p.decode(g);
+        const after = p.decode(r);
+        assert.deepEqual(after.architecture, arch);
+        assert.equal(after.precision, before.precision);
+        assert.ok(after.split >= 2);
+        if (before.precision !== 'fp32') {
+          assert.equal(after.split, Math.max(2, s)); // lossy payloads: privacy repair only
+        } else {
+          const ms = (d: typeof after) => p.model.breakdown(d.architecture, d.split, d.precision).totalMs;
+          for (let t = 2; t <= MAX_SPLIT; t++) assert.ok(ms(after) <= ms({ ...after, split: t }) + 1e-9);
+          if (s >= 2) assert.ok(ms(after) <= ms(before) + 1e-9);
+        }
+        assert.deepEqual(repair.repair(p.space, r), r);
+      }),
+      { numRuns: 60 },
+    );
+  });
+  it('is the privacy repair when asked for it, and leaves a fixed-split layout alone', () => {
+    const p = NascProblem.fromTable(scenario(), table, new ProxyAccuracyOracle());
+    assert.equal(splitRepair(p, 'privacy'), p.repair);
+    const fixed = p.withLayout({ split: { fixed: 5 }, precision: 'fp32' });
+    const g = allOf(3);
+    assert.deepEqual(new BestSplitRepair(fixed).repair(fixed.space, g), g);
   });
 });
 

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { SPLIT_REPAIRS, type SplitRepairName } from '../../../problems/nasc/best_split_repair.js';
 import { InputError } from '../../../core/errors.js';
 import { PAYLOAD_PRECISIONS, type PayloadPrecision } from '../../../problems/nasc/accuracy_oracle.js';
 import { loadScenario, overrideScenario, type Scenario } from '../../../problems/nasc/scenario.js';
@@ -60,6 +61,7 @@ export interface SearchArgs {
   bound?: number;
   's-min'?: number;
   precision?: string;
+  'split-repair'?: string;
 }
 
 function buildConfig(args: SearchArgs): SearchConfig {
@@ -102,8 +104,15 @@ function buildConfig(args: SearchArgs): SearchConfig {
     lut: args.lut === undefined ? null : path.resolve(args.lut),
     profiles: (args.profile ?? []).map((f) => path.resolve(f)),
     baselineEvaluations: args['baseline-evaluations'] ?? SEARCH_DEFAULTS.baselineEvaluations,
+    splitRepair: parseSplitRepair(args['split-repair']),
     versions: versions(),
   };
+}
+
+function parseSplitRepair(raw: string | undefined): SplitRepairName {
+  const name = raw ?? 'privacy';
+  if (!(SPLIT_REPAIRS as readonly string[]).includes(name)) throw new InputError(`--split-repair must be one of ${SPLIT_REPAIRS.join(', ')}, got "${name}"`);
+  return name as SplitRepairName;
 }
 
 function trainingSteps(training: unknown): number | null {
@@ -136,6 +145,7 @@ export const searchCommandModule: CommandModule<object, SearchArgs> = {
     y
       .option('scenario', { type: 'string', default: 'default', describe: 'shipped scenario name (nasc list scenarios) or a JSON file' })
       .option('strategy', { type: 'string', default: 'nsga2', describe: 'search strategy (nasc list algorithms)' })
+      .option('split-repair', { type: 'string', describe: 'privacy (default: the split is a free gene, moved up to sMin) | best (fp32 payloads: move the split to the latency-optimal one)' })
       .option('seed', { type: 'number', default: 1, coerce: positiveInteger('seed', true) })
       .option('evaluations', { type: 'number', describe: `candidate evaluations (default ${SEARCH_DEFAULTS.evaluations})`, coerce: positiveInteger('evaluations') })
       .option('generations', { type: 'number', describe: 'generations after the initial population (instead of --evaluations)', coerce: positiveInteger('generations', true) })
