@@ -15,6 +15,12 @@ export interface ProblemSettings {
   readonly variables?: number;
   /** Number of objectives, for scalable benchmarks (DTLZ). */
   readonly objectives?: number;
+  /** NASC: scenario name or file, validation images per candidate, split repair. */
+  readonly scenario?: string;
+  readonly valImages?: number;
+  readonly splitRepair?: string;
+  /** NASC: weight store (default: the shipped one). */
+  readonly weights?: string;
 }
 
 export interface ProblemInstance<Info = unknown> {

@@ -20,6 +20,10 @@ export interface PlainProblemSettings {
   readonly device?: string;
   readonly variables?: number;
   readonly objectives?: number;
+  readonly scenario?: string;
+  readonly valImages?: number;
+  readonly splitRepair?: string;
+  readonly weights?: string;
 }
 
 /** A strategy by registry name, with its label and plain settings. */
@@ -36,6 +40,10 @@ export function problemFromRegistry(registry: Pick<CompareRegistry, 'problems'>,
     ...(plain.device === undefined ? {} : { device: plain.device }),
     ...(plain.variables === undefined ? {} : { variables: plain.variables }),
     ...(plain.objectives === undefined ? {} : { objectives: plain.objectives }),
+    ...(plain.scenario === undefined ? {} : { scenario: plain.scenario }),
+    ...(plain.valImages === undefined ? {} : { valImages: plain.valImages }),
+    ...(plain.splitRepair === undefined ? {} : { splitRepair: plain.splitRepair }),
+    ...(plain.weights === undefined ? {} : { weights: plain.weights }),
   };
   return registry.problems.get(name).create(settings);
 }

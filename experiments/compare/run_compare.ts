@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { resolveDataDir } from '../cli/options.js';
 import type { ProblemInstance } from '../plugin_types.js';
@@ -13,6 +14,11 @@ export interface CompareArgs {
   readonly device?: string;
   readonly variables?: number;
   readonly objectives?: number;
+  /** NASC problem: scenario, validation images per candidate, split repair. */
+  readonly scenario?: string;
+  readonly valImages?: number;
+  readonly splitRepair?: string;
+  readonly weights?: string;
   /** Registry names, comma-separated or as a list; each runs with the registry's default settings. */
   readonly strategies: string | readonly string[];
   readonly seeds: number;
@@ -60,6 +66,10 @@ export async function runCompare(args: CompareArgs, registry: CompareRegistry): 
     ...(args.device === undefined ? {} : { device: args.device }),
     ...(args.variables === undefined ? {} : { variables: args.variables }),
     ...(args.objectives === undefined ? {} : { objectives: args.objectives }),
+    ...(args.scenario === undefined ? {} : { scenario: args.scenario }),
+    ...(args.valImages === undefined ? {} : { valImages: args.valImages }),
+    ...(args.splitRepair === undefined ? {} : { splitRepair: args.splitRepair }),
+    ...(args.weights === undefined ? {} : { weights: path.resolve(args.weights) }),
   };
   const dataDir = () => resolveDataDir(args.dataDir);
   // Build the problem here first: bad flags fail before any worker starts.

@@ -29,8 +29,7 @@ import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
 import { parseScenario, scenarioLink, type Scenario } from '../../problems/nasc/scenario.js';
 import { CANDIDATE_NAMES, NUM_LAYERS } from '../../problems/nasc/search_space.js';
 import type { BnMode } from '../../workers/bn_statistics.js';
-import { complementIndices, loadCifar10, selectImages, validationSplit } from '../../workers/cifar10.js';
-import { OnnxAccuracyOracle } from '../../workers/accuracy_pool.js';
+import { loadCifar10 } from '../../workers/cifar10.js';
 import { loadWeightStore } from '../../workers/weight_store.js';
 import { writeJsonAtomic } from '../io/atomic_write.js';
 import { algorithms } from '../plugins.js';
@@ -116,27 +115,8 @@ function readCheckpoint(dir: string): SearchCheckpoint | undefined {
 }
 
 /** The images a search sees (validation, held out of training) and the BN calibration images. */
-export function searchImages(dataDir: string, config: Pick<SearchConfig, 'valImages' | 'calibrationImages'>, store: ReturnType<typeof loadWeightStore>) {
-  const train = loadCifar10(dataDir, 'train');
-  const split = store.manifest.split ?? { seed: 0, validationPerClass: 500 };
-  const valIdx = validationSplit(train.labels, split.seed, split.validationPerClass);
-  if (config.valImages > valIdx.length) {
-    throw new InputError(`--val-images ${config.valImages} exceeds the ${valIdx.length} validation images of the split`);
-  }
-  const val = selectImages(train, valIdx.slice(0, config.valImages));
-  const calibration = selectImages(train, complementIndices(train.count, valIdx).slice(0, config.calibrationImages));
-  return { val, calibration };
-}
-
-export function makeOracle(config: Pick<SearchConfig, 'weights' | 'bn'>, images: { pixels: Uint8Array; labels: Uint8Array }, calibration: { pixels: Uint8Array }, workers: number | undefined): OnnxAccuracyOracle {
-  return new OnnxAccuracyOracle({
-    weights: config.weights.file,
-    images,
-    bn: config.bn,
-    ...(config.bn === 'recalibrate' ? { calibration } : {}),
-    ...(workers === undefined ? {} : { workers }),
-  });
-}
+export { makeOracle, searchImages } from './oracle.js';
+import { makeOracle, searchImages } from './oracle.js';
 
 export async function runSearch(config: SearchConfig, runtime: SearchRuntime, resume: boolean): Promise<SearchSummary> {
   const started = performance.now();

@@ -1,6 +1,6 @@
 import type { Algorithm, AlgorithmState } from '../../core/algorithm.js';
 import { PendingBatch } from '../../core/pending_batch.js';
-import type { Sampling } from '../../core/components.js';
+import type { Repair, Sampling } from '../../core/components.js';
 import { makeIndividual, type Evaluation, type Individual, type IndividualJSON } from '../../core/individual.js';
 import { Rng } from '../../core/rng.js';
 import type { SearchSpace } from '../../core/space.js';
@@ -14,6 +14,8 @@ export interface RandomSearchOptions {
   readonly sampling?: Sampling;
   /** Draws tried per wanted genome before a batch settles for fewer (default 100). */
   readonly maxDrawsPerGenome?: number;
+  /** Applied to every drawn genome before the duplicate check (e.g. the NASC split repairs). */
+  readonly repair?: Repair;
 }
 
 interface RandomSearchExtra {
@@ -33,6 +35,7 @@ export class RandomSearch<Info = unknown> implements Algorithm<Info> {
   private readonly sampling: Sampling;
   private readonly batchSize: number;
   private readonly maxDraws: number;
+  private readonly repair: Repair | undefined;
   private rng: Rng;
   private archive = new NondominatedArchive<Info>();
   /** Keys of every evaluated genome (discrete spaces only; reals never repeat in practice). */
@@ -50,6 +53,7 @@ export class RandomSearch<Info = unknown> implements Algorithm<Info> {
     for (const k of space.kinds) if (!this.sampling.kinds.has(k)) throw new Error(`sampling ${this.sampling.name} does not handle ${k} variables`);
     this.batchSize = batchSize;
     this.maxDraws = options.maxDrawsPerGenome ?? 100;
+    this.repair = options.repair;
     this.rng = rng;
   }
 
@@ -70,7 +74,8 @@ export class RandomSearch<Info = unknown> implements Algorithm<Info> {
     const batch: Genome[] = [];
     const inBatch = new Set<string>();
     for (let draws = 0; batch.length < want && draws < want * this.maxDraws; ) {
-      const drawn = this.sampling.sample(this.space, want - batch.length, this.rng);
+      const sampled = this.sampling.sample(this.space, want - batch.length, this.rng);
+      const drawn = this.repair === undefined ? sampled : sampled.map((g) => (this.repair as Repair).repair(this.space, g));
       draws += drawn.length;
       for (const g of drawn) {
         if (batch.length >= want) break;
@@ -84,7 +89,8 @@ export class RandomSearch<Info = unknown> implements Algorithm<Info> {
     }
     // Rejection sampling rarely hits the last few unseen genomes of a small space: draw those
     // uniformly from the enumerated remainder instead.
-    if (batch.length < want && this.space.discrete && this.space.cardinality() <= ENUMERATION_LIMIT) {
+    // (Not with a repair: it maps many genomes to one, so "unseen" would not stay unseen.)
+    if (batch.length < want && this.repair === undefined && this.space.discrete && this.space.cardinality() <= ENUMERATION_LIMIT) {
       const rest = unseenGenomes(this.space, (k) => this.seen.has(k) || inBatch.has(k));
       this.rng.shuffle(rest);
       batch.push(...rest.slice(0, want - batch.length));

@@ -45,6 +45,8 @@ export interface NascProblemOptions {
   readonly name?: string;
   /** Share another problem's accuracy cache (must wrap the same oracle). */
   readonly cache?: AccuracyCache;
+  /** close() also closes the oracle (a problem built for one comparison owns its worker pool). */
+  readonly ownsOracle?: boolean;
 }
 
 export const OBJECTIVE_ERROR = 'error';
@@ -70,9 +72,11 @@ export class NascProblem implements Problem<NascInfo> {
   readonly oracle: AccuracyOracle;
   readonly repair: PrivacyRepair;
   readonly cache: AccuracyCache;
+  private readonly ownsOracle: boolean;
 
   constructor(opts: NascProblemOptions) {
     const s = opts.scenario;
+    this.ownsOracle = opts.ownsOracle ?? false;
     this.scenario = s;
     this.model = opts.model;
     this.oracle = opts.oracle;
@@ -96,14 +100,19 @@ export class NascProblem implements Problem<NascInfo> {
   }
 
   /** Builds the latency model from the tables and the scenario's devices and link. */
-  static fromTable(scenario: Scenario, table: LatencyTable, oracle: AccuracyOracle, layout?: GenomeLayout): NascProblem {
+  static fromTable(scenario: Scenario, table: LatencyTable, oracle: AccuracyOracle, layout?: GenomeLayout, ownsOracle = false): NascProblem {
     const model = SplitLatencyModel.fromTable(table, {
       device: scenario.device,
       server: scenario.server,
       link: scenarioLink(scenario),
       numClasses: scenario.numClasses,
     });
-    return new NascProblem(layout === undefined ? { scenario, model, oracle } : { scenario, model, oracle, layout });
+    return new NascProblem({ scenario, model, oracle, ownsOracle, ...(layout === undefined ? {} : { layout }) });
+  }
+
+  /** Releases the oracle's workers when this problem owns them; otherwise their owner does. */
+  async close(): Promise<void> {
+    if (this.ownsOracle) await this.oracle.close?.();
   }
 
   /** Queries sent to the oracle so far (cache misses, shared with withLayout() problems). */

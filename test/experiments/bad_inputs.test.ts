@@ -125,6 +125,7 @@ test('a catalogue of bad inputs: one line, exit 2, nothing written', { skip, tim
     s('flag-zero-pop', '--pop', '0'),
     s('flag-text-evaluations', '--evaluations', 'lots'),
     s('flag-unknown', '--frobnicate'),
+    s('flag-bad-split-repair', '--split-repair', 'sometimes'),
     s('weights-missing', '--weights', path.join(tmp, 'none.json')),
     s('weights-truncated', '--weights', truncatedStore),
     s('weights-bad-sha', '--weights', badShaStore),
@@ -149,6 +150,8 @@ test('a catalogue of bad inputs: one line, exit 2, nothing written', { skip, tim
     { name: 'accuracy-bad-arch-name', args: ['accuracy', '--arch', 'k7_e9', '--split', '3', '--weights', tiny] },
     { name: 'run-unknown-problem', args: ['run', '--problem', 'zdt9', '--generations', '2'] },
     { name: 'unknown-command', args: ['frobnicate'] },
+    { name: 'compare-nasc-bad-split-repair', args: ['compare', '--problem', 'nasc', '--strategies', 'nsga2', '--evaluations', '4', '--split-repair', 'x', '--weights', tiny] },
+    { name: 'compare-nasc-unknown-scenario', args: ['compare', '--problem', 'nasc', '--strategies', 'nsga2', '--evaluations', '4', '--scenario', path.join(tmp, 'nope.json'), '--weights', tiny] },
   ];
   assert.ok(cases.length >= 25);
   const outcomes = await pool(

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dataDir = process.env.NASC_DATA;
@@ -86,4 +86,22 @@ test('SIGKILL during search, then --resume: front.json is byte-identical to an u
   assert.equal(resumed.status, 0, resumed.stderr);
   assert.equal(readFileSync(path.join(killed, 'front.json'), 'utf8'), readFileSync(path.join(whole, 'front.json'), 'utf8'));
   assert.equal(readFileSync(path.join(killed, 'baselines.json'), 'utf8'), readFileSync(path.join(whole, 'baselines.json'), 'utf8'));
+});
+
+describe('nasc compare on the NASC problem', { skip }, () => {
+  it('runs strategies × seeds through the accuracy pool, reports hv and best feasible accuracy, and releases the workers', async () => {
+    const { runCompare } = await import('../../experiments/compare/run_compare.js');
+    const { algorithms, problems } = await import('../../experiments/plugins.js');
+    const report = await runCompare(
+      { problem: 'nasc', strategies: 'nsga2,random', seeds: 2, evaluations: 12, pop: 6, valImages: 30, splitRepair: 'best', weights: tiny, dataDir },
+      { problems, algorithms },
+    );
+    assert.deepEqual(Object.keys(report.strategies).sort(), ['nsga2', 'random']);
+    for (const name of ['nsga2', 'random']) {
+      const s = report.strategies[name];
+      assert.ok(s !== undefined);
+      assert.ok(Number.isFinite(s.hv?.median ?? Number.NaN));
+      assert.ok(s.feasibleFraction !== undefined);
+    }
+  });
 });

@@ -29,6 +29,23 @@ describe('random search', () => {
     assert.equal(alg.evaluations, 24);
   });
 
+  it('proposes only repaired genomes, each once, and ends when the repaired space is exhausted', () => {
+    // The repair lifts b to at least 2: 3 × 2 × 2 = 12 distinct repaired genomes.
+    const liftB = { name: 'lift-b', repair: (_s: SearchSpace, g: Genome) => (g[1]! >= 2 ? g : [g[0]!, 2, g[2]!]) };
+    const alg = randomSearch(space, { batchSize: 5, repair: liftB, maxDrawsPerGenome: 50 }, Rng.fromSeed(3));
+    const seen = new Set<string>();
+    for (let round = 0; round < 20; round++) {
+      const batch = alg.ask();
+      alg.tell(batch, batch.map(evaluate));
+      for (const g of batch) {
+        assert.ok(g[1]! >= 2, `unrepaired ${g}`);
+        assert.ok(!seen.has(g.join(',')), `repeat ${g}`);
+        seen.add(g.join(','));
+      }
+    }
+    assert.equal(seen.size, 12);
+  });
+
   it('reports the non-dominated archive of everything evaluated', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 24 }), (seed, budget) => {

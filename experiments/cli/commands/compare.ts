@@ -10,6 +10,10 @@ interface CompareCliArgs {
   device?: string;
   variables?: number;
   objectives?: number;
+  scenario?: string;
+  'val-images'?: number;
+  'split-repair'?: string;
+  weights?: string;
   strategies: string;
   seeds: number;
   evaluations: number;
@@ -42,6 +46,10 @@ export async function compareFromCli(args: CompareCliArgs): Promise<CompareRepor
     ...(args.device === undefined ? {} : { device: args.device }),
     ...(args.variables === undefined ? {} : { variables: args.variables }),
     ...(args.objectives === undefined ? {} : { objectives: args.objectives }),
+    ...(args.scenario === undefined ? {} : { scenario: args.scenario }),
+    ...(args['val-images'] === undefined ? {} : { valImages: args['val-images'] }),
+    ...(args['split-repair'] === undefined ? {} : { splitRepair: args['split-repair'] }),
+    ...(args.weights === undefined ? {} : { weights: args.weights }),
     ...(args.pop === undefined ? {} : { pop: args.pop }),
     ...(args.out === undefined ? {} : { out: args.out }),
     ...(reportAt === undefined ? {} : { reportAt }),
@@ -88,6 +96,10 @@ export const compareCommand: CommandModule<object, CompareCliArgs> = {
       .option('problem', { type: 'string', demandOption: true, describe: 'problem name (nasc list problems)' })
       .option('dataset', { type: 'string', describe: 'dataset of a tabular problem (nb201: cifar10, cifar100, ImageNet16-120)' })
       .option('device', { type: 'string', describe: 'device of a tabular problem (nb201: raspi4, pixel3, eyeriss, fpga)' })
+      .option('scenario', { type: 'string', describe: 'nasc: scenario name or file (default: default)' })
+      .option('val-images', { coerce: positiveInteger('val-images'), describe: 'nasc: validation images per candidate (default 200)' })
+      .option('split-repair', { type: 'string', describe: 'nasc: privacy (default) | best' })
+      .option('weights', { type: 'string', describe: 'nasc: weight store .json (default: the shipped one)' })
       .option('variables', { type: 'number', describe: 'number of variables of a scalable benchmark', coerce: positiveInteger('variables') })
       .option('objectives', { type: 'number', describe: 'number of objectives of a scalable benchmark', coerce: positiveInteger('objectives') })
       .option('strategies', { type: 'string', demandOption: true, describe: 'comma-separated strategy names (nasc list algorithms)' })
