@@ -82,7 +82,7 @@ export interface Row {
   vsHwnas: Record<string, Comparison>;
   medianMs: Record<string, number | null>;
   medianAccuracyPct: Record<string, number | null>;
-  /** Seeds in which the method found no feasible point. */
+  /** Seeds in which the method had no point (none feasible; for iso-accuracy, none within tolerance). */
   infeasible: Record<string, number>;
 }
 
@@ -131,7 +131,7 @@ export function markdown(rows: readonly Row[], tolerance: number): string {
   const shown = SHOWN.filter((m) => rows.some((x) => m in x.medianMs));
   const head1 = ['Mbit/s', 'bound ms', 'seeds', ...variants.map((m) => `${VARIANT_LABEL[m]}: latency reduction vs HWNAS % / accuracy diff pts (median [IQR])`)];
   const head2 = ['Mbit/s', 'bound ms', ...shown.map((m) => `${SHOWN_LABEL[m]} ms / acc %`)];
-  const infeasible = (x: Row, m: string) => ((x.infeasible[m] ?? 0) > 0 ? ` (${x.infeasible[m]} infeasible)` : '');
+  const infeasible = (x: Row, m: string) => ((x.infeasible[m] ?? 0) > 0 ? ` (no point in ${x.infeasible[m]} of ${x.seeds})` : '');
   const lines = [
     `Latency reduction and accuracy difference against HWNAS (tolerance for "fastest within tolerance": ${tolerance} point):`,
     '',

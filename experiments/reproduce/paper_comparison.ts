@@ -81,11 +81,19 @@ async function main(): Promise<void> {
     .option('tolerance', { type: 'number', default: 1, describe: 'iso-accuracy: accuracy points NASC may give up against HWNAS' })
     .option('best-split-variant', { type: 'boolean', default: false, describe: 'also run NASC with the latency-optimal split repair' })
     .option('summarise-only', { type: 'boolean', default: false, describe: 'only tabulate the cells.json already in --out (e.g. of an interrupted study)' })
+    .option('merge', { type: 'string', describe: 'with --summarise-only: comma-separated cells.json files of several studies to tabulate together into --out' })
     .parseAsync();
   if (args['summarise-only']) {
-    const cellsFile = path.join(path.resolve(args.out), 'cells.json');
-    if (!existsSync(cellsFile)) throw new InputError(`${cellsFile} does not exist`);
-    const md = markdown(summarise(JSON.parse(readFileSync(cellsFile, 'utf8')) as CellResult[]), args.tolerance);
+    const files = args.merge === undefined ? [path.join(path.resolve(args.out), 'cells.json')] : args.merge.split(',').map((f) => path.resolve(f.trim()));
+    const cells: CellResult[] = [];
+    for (const f of files) {
+      if (!existsSync(f)) throw new InputError(`${f} does not exist`);
+      cells.push(...(JSON.parse(readFileSync(f, 'utf8')) as CellResult[]));
+    }
+    // Bounds, then bandwidths, then seeds: the study's own order.
+    cells.sort((a, b) => a.boundMs - b.boundMs || a.bandwidthMbps - b.bandwidthMbps || a.seed - b.seed);
+    if (args.merge !== undefined) writeJsonAtomic(path.join(path.resolve(args.out), 'cells.json'), cells);
+    const md = markdown(summarise(cells), args.tolerance);
     writeFileAtomic(path.join(path.resolve(args.out), 'table.md'), md);
     process.stdout.write(md);
     return;

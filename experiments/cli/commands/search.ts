@@ -24,7 +24,7 @@ import { positiveInteger, positiveNumber } from '../validate.js';
  * rank subnets during the search); the front is re-measured on 1,000 test images (≤ 1.6 points).
  */
 export const SEARCH_DEFAULTS = {
-  evaluations: 200,
+  evaluations: 300,
   populationSize: 20,
   valImages: 400,
   testImages: 1000,
