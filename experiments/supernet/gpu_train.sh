@@ -9,11 +9,12 @@
 set -u
 MIN=${1:-7}
 INIT=${INIT:-experiments/supernet/store/resume-gpu.pt}
+CK=$(mktemp -d)  # full checkpoints stay on the machine; only the slim copy comes back
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 python3 -c "import torch, numpy; print('torch', torch.__version__, 'numpy', numpy.__version__, 'cuda', torch.cuda.is_available())"
 train() {
   PYTHONUNBUFFERED=1 timeout -s TERM $((MIN * 60 + 60)) python3 experiments/supernet/train.py \
-    --data-dir .gpu/cifar10-jpeg --run gpu --checkpoint-dir /tmp/ck --fresh --device cuda \
+    --data-dir .gpu/cifar10-jpeg --run gpu --checkpoint-dir "$CK" --fresh --device cuda \
     --init-from "$INIT" --recipe sandwich --sandwich-random 2 \
     --widen-start 0 --widen-end 0 --batch 256 --lr 0.1 --warmup 0.03 --minutes "$1" \
     --ckpt-minutes 1 --val-every 1000 --val-images 1000 --log-every 200 --threads 8 \
@@ -24,6 +25,6 @@ if [ ! -s "$OUT/slim.pt" ]; then  # bf16 path failed before its first checkpoint
   echo "retrying without --amp" | tee -a "$OUT/train.out"
   train $((MIN - 1))
 fi
-gzip -c /tmp/ck/gpu/log.jsonl > "$OUT/log.jsonl.gz"
-cp /tmp/ck/gpu/val.jsonl /tmp/ck/gpu/config.json "$OUT/" 2>/dev/null
+gzip -c "$CK"/gpu/log.jsonl > "$OUT/log.jsonl.gz"
+cp "$CK"/gpu/val.jsonl "$CK"/gpu/config.json "$OUT/" 2>/dev/null
 ls -la "$OUT"

@@ -10,6 +10,7 @@
  *
  * Prints one JSON object: per genome accuracies, and min/median/max over the random subnets.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { quantile } from 'd3-array';
 import { Rng } from '../../core/rng.js';
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
   }));
   const random = rows.slice(1);
   const report = {
-    weights,
+    weights: path.relative(process.cwd(), weights),
     training: store.manifest.training,
     testImages: test.count,
     bn: `recalibrate (${DEFAULT_CALIBRATION_IMAGES} training images outside the validation split)`,
