@@ -5,10 +5,8 @@ import type { Problem } from '../core/problem.js';
 import type { Rng } from '../core/rng.js';
 import type { Genome } from '../core/variables.js';
 
-/** What the CLI knows when it builds a problem. Each problem reads only the fields it needs. */
-export interface ProblemSettings {
-  /** Resolves the data directory lazily, so problems without data never demand one. */
-  readonly dataDir: () => string;
+/** The plain problem options the CLI can pass. Each problem reads only the fields it needs. */
+export interface ProblemOptions {
   readonly dataset?: string;
   readonly device?: string;
   /** Number of decision variables, for scalable benchmarks. */
@@ -21,6 +19,24 @@ export interface ProblemSettings {
   readonly splitRepair?: string;
   /** NASC: weight store (default: the shipped one). */
   readonly weights?: string;
+}
+
+const PROBLEM_OPTION_KEYS = ['dataset', 'device', 'variables', 'objectives', 'scenario', 'valImages', 'splitRepair', 'weights'] as const satisfies readonly (keyof ProblemOptions)[];
+
+/** The problem options of `source` that are set (a flag not given stays absent, not undefined). */
+export function problemOptionsOf(source: ProblemOptions): ProblemOptions {
+  const out: Partial<Record<keyof ProblemOptions, string | number>> = {};
+  for (const k of PROBLEM_OPTION_KEYS) {
+    const v = source[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as ProblemOptions;
+}
+
+/** What a problem factory receives: the options, and the data directory resolved lazily. */
+export interface ProblemSettings extends ProblemOptions {
+  /** Resolves the data directory lazily, so problems without data never demand one. */
+  readonly dataDir: () => string;
 }
 
 export interface ProblemInstance<Info = unknown> {

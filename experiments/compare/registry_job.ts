@@ -1,5 +1,5 @@
 import type { Registry } from '../../core/registry.js';
-import type { AlgorithmFactory, AlgorithmSettings, ProblemFactory, ProblemInstance, ProblemSettings } from '../plugin_types.js';
+import { problemOptionsOf, type AlgorithmFactory, type AlgorithmSettings, type ProblemFactory, type ProblemInstance, type ProblemOptions } from '../plugin_types.js';
 import type { StrategySpec } from './compare.js';
 
 /** The problem and strategy registries a comparison draws from (experiments/plugins.ts in the CLI). */
@@ -14,16 +14,8 @@ export interface CompareRegistry {
 }
 
 /** Problem settings that survive a postMessage (the data directory as a path, not a function). */
-export interface PlainProblemSettings {
+export interface PlainProblemSettings extends ProblemOptions {
   readonly dataDir?: string;
-  readonly dataset?: string;
-  readonly device?: string;
-  readonly variables?: number;
-  readonly objectives?: number;
-  readonly scenario?: string;
-  readonly valImages?: number;
-  readonly splitRepair?: string;
-  readonly weights?: string;
 }
 
 /** A strategy by registry name, with its label and plain settings. */
@@ -34,18 +26,7 @@ export interface RegistryStrategy {
 }
 
 export function problemFromRegistry(registry: Pick<CompareRegistry, 'problems'>, name: string, plain: PlainProblemSettings, dataDir: () => string): ProblemInstance {
-  const settings: ProblemSettings = {
-    dataDir,
-    ...(plain.dataset === undefined ? {} : { dataset: plain.dataset }),
-    ...(plain.device === undefined ? {} : { device: plain.device }),
-    ...(plain.variables === undefined ? {} : { variables: plain.variables }),
-    ...(plain.objectives === undefined ? {} : { objectives: plain.objectives }),
-    ...(plain.scenario === undefined ? {} : { scenario: plain.scenario }),
-    ...(plain.valImages === undefined ? {} : { valImages: plain.valImages }),
-    ...(plain.splitRepair === undefined ? {} : { splitRepair: plain.splitRepair }),
-    ...(plain.weights === undefined ? {} : { weights: plain.weights }),
-  };
-  return registry.problems.get(name).create(settings);
+  return registry.problems.get(name).create({ ...problemOptionsOf(plain), dataDir });
 }
 
 /** A StrategySpec that builds the registered algorithm, applying the problem's repair like `nasc run`. */

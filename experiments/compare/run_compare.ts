@@ -1,24 +1,15 @@
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { resolveDataDir } from '../cli/options.js';
-import type { ProblemInstance } from '../plugin_types.js';
+import { problemOptionsOf, type ProblemInstance, type ProblemOptions } from '../plugin_types.js';
 import { compare, defaultCheckpoints, type CompareResult, type JobRunner } from './compare.js';
 import { writeCompareOutputs } from './outputs.js';
 import { problemFromRegistry, strategyFromRegistry, type CompareRegistry, type PlainProblemSettings, type RegistryStrategy } from './registry_job.js';
 import type { RunRecord } from './run_strategy.js';
 import { createWorkerPool } from './worker_pool.js';
 
-export interface CompareArgs {
+export interface CompareArgs extends ProblemOptions {
   readonly problem: string;
-  readonly dataset?: string;
-  readonly device?: string;
-  readonly variables?: number;
-  readonly objectives?: number;
-  /** NASC problem: scenario, validation images per candidate, split repair. */
-  readonly scenario?: string;
-  readonly valImages?: number;
-  readonly splitRepair?: string;
-  readonly weights?: string;
   /** Registry names, comma-separated or as a list; each runs with the registry's default settings. */
   readonly strategies: string | readonly string[];
   readonly seeds: number;
@@ -61,16 +52,8 @@ export async function runCompare(args: CompareArgs, registry: CompareRegistry): 
   for (const b of args.reportAt ?? []) {
     if (!Number.isSafeInteger(b) || b < 1 || b > args.evaluations) throw new InputError(`report budgets must be integers in 1..${args.evaluations}, got ${b}`);
   }
-  const plain: PlainProblemSettings = {
-    ...(args.dataset === undefined ? {} : { dataset: args.dataset }),
-    ...(args.device === undefined ? {} : { device: args.device }),
-    ...(args.variables === undefined ? {} : { variables: args.variables }),
-    ...(args.objectives === undefined ? {} : { objectives: args.objectives }),
-    ...(args.scenario === undefined ? {} : { scenario: args.scenario }),
-    ...(args.valImages === undefined ? {} : { valImages: args.valImages }),
-    ...(args.splitRepair === undefined ? {} : { splitRepair: args.splitRepair }),
-    ...(args.weights === undefined ? {} : { weights: path.resolve(args.weights) }),
-  };
+  const plain: PlainProblemSettings = problemOptionsOf({ ...args, ...(args.weights === undefined ? {} : { weights: path.resolve(args.weights) }) });
+
   const dataDir = () => resolveDataDir(args.dataDir);
   // Build the problem here first: bad flags fail before any worker starts.
   const instance: ProblemInstance = problemFromRegistry(registry, args.problem, plain, dataDir);

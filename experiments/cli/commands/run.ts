@@ -8,7 +8,7 @@ import { Rng } from '../../../core/rng.js';
 import { anyOf, maxEvaluations, maxGenerations, type Termination } from '../../../core/termination.js';
 import { readCheckpoint, writeCheckpoint } from '../../checkpoint.js';
 import { algorithms, problems } from '../../plugins.js';
-import type { ProblemSettings } from '../../plugin_types.js';
+import { problemOptionsOf, type ProblemSettings } from '../../plugin_types.js';
 import { resolveDataDir } from '../options.js';
 import { positiveInteger } from '../validate.js';
 
@@ -67,13 +67,7 @@ export async function runCommand(args: RunArgs): Promise<RunSummary> {
   if (args.generations === undefined && args.evaluations === undefined) {
     throw new InputError('give a budget: --generations N and/or --evaluations N');
   }
-  const settings: ProblemSettings = {
-    dataDir: () => resolveDataDir(args['data-dir']),
-    ...(config.dataset === undefined ? {} : { dataset: config.dataset }),
-    ...(config.device === undefined ? {} : { device: config.device }),
-    ...(config.variables === undefined ? {} : { variables: config.variables }),
-    ...(config.objectives === undefined ? {} : { objectives: config.objectives }),
-  };
+  const settings: ProblemSettings = { ...problemOptionsOf(config), dataDir: () => resolveDataDir(args['data-dir']) };
   const instance = problems.get(config.problem).create(settings);
   const { problem } = instance;
   const algorithm = algorithms.get(config.algorithm).create(
@@ -146,10 +140,7 @@ function configFromArgs(args: RunArgs): RunConfig {
     seed: args.seed,
     ...(args.pop === undefined ? {} : { populationSize: args.pop }),
     ...(args.offspring === undefined ? {} : { offspringSize: args.offspring }),
-    ...(args.dataset === undefined ? {} : { dataset: args.dataset }),
-    ...(args.device === undefined ? {} : { device: args.device }),
-    ...(args.variables === undefined ? {} : { variables: args.variables }),
-    ...(args.objectives === undefined ? {} : { objectives: args.objectives }),
+    ...problemOptionsOf(args),
   };
 }
 
