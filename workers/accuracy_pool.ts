@@ -9,8 +9,8 @@
  *   query still uses every core); ranges follow the fixed batch grid (subnet_evaluator.ts), and
  *   counts are integers, so results do not depend on the number of workers or completion order.
  * - Identical queries are evaluated once: results are cached by architecture + split +
- *   precision, where fp32, split 0 and split L all mean "the whole net unchanged" and share one
- *   entry (accuracy is then split-independent).
+ *   precision (+ bottleneck width), where fp32, split 0 and split L all mean "the whole net
+ *   unchanged" and share one entry (accuracy is then split-independent).
  * - A range whose worker throws or dies is retried (2 retries by default; Piscina replaces a
  *   dead worker); after that the query is reported failed with the reason and the run goes on.
  * - Works from source (tsx: the `.ts` worker gets `--import tsx`) and from the `tsc` build (the
@@ -22,12 +22,13 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { InputError } from '../core/errors.js';
 import type { AccuracyOracle, AccuracyResult, PayloadPrecision, SubnetQuery } from '../problems/nasc/accuracy_oracle.js';
+import { BottleneckSet } from '../problems/nasc/bottleneck.js';
 import type { BnMode } from './bn_statistics.js';
 import { CIFAR10_IMAGE_BYTES, toFloatBatch } from './cifar10.js';
 import type { FaultInjection, WorkerSetup } from './evaluate_worker.js';
 import type { EvaluationOutcome, EvaluationTask } from './subnet_evaluator.js';
 import { checkArchitecture, checkSplit, layerCount } from './supernet_space.js';
-import { loadWeightStore } from './weight_store.js';
+import { loadWeightStore, type WeightStore } from './weight_store.js';
 
 /** Measured defaults (workers/README.md): recalibrated BN ranks subnets like batch statistics, running BN does not; 250 calibration images rank like 500 (Kendall τ 0.94). */
 export const DEFAULT_BN_MODE: BnMode = 'recalibrate';
@@ -76,6 +77,8 @@ export class OnnxAccuracyOracle implements AccuracyOracle {
   readonly workers: number;
   readonly bn: BnMode;
   readonly imageCount: number;
+  /** The store's learned bottlenecks (undefined when the store's space is not the FBNet one). */
+  readonly bottlenecks?: BottleneckSet;
   private readonly pool: Piscina<EvaluationTask, EvaluationOutcome>;
   private readonly cache = new Map<string, Promise<AccuracyResult>>();
   private readonly layers: number;
@@ -92,7 +95,14 @@ export class OnnxAccuracyOracle implements AccuracyOracle {
       checkArchitecture(space, q.architecture);
       checkSplit(space, q.split);
       if (!['fp32', 'fp16', 'int8'].includes(q.precision)) throw new InputError(`unknown payload precision ${String(q.precision)}`);
+      const c = q.bottleneck ?? 0;
+      if (c !== 0) {
+        if (q.precision !== 'int8') throw new InputError(`a learned bottleneck sends int8, not ${q.precision}`);
+        if (store.bottleneck(q.split, c) === undefined) throw new InputError(`${store.files.json}: no learned bottleneck of width ${c} at split ${q.split}`);
+      }
     };
+    const set = fbnetBottlenecks(store);
+    if (set !== undefined) this.bottlenecks = set;
     this.workers = positive(options.workers ?? availableParallelism(), 'workers');
     this.batchSize = positive(options.batchSize ?? DEFAULT_BATCH_SIZE, 'batch size');
     this.retries = options.retries ?? 2;
@@ -132,8 +142,10 @@ export class OnnxAccuracyOracle implements AccuracyOracle {
     });
   }
 
-  /** Cache key: fp32 / split 0 / split L evaluate the unchanged whole net. */
+  /** Cache key: fp32 / split 0 / split L evaluate the unchanged whole net; a bottleneck adds its width. */
   key(q: SubnetQuery): string {
+    const c = q.bottleneck ?? 0;
+    if (c > 0) return `${q.architecture.join(',')}|${q.split}|int8|${c}`;
     const whole = q.precision === 'fp32' || q.split === 0 || q.split === this.layers;
     return `${q.architecture.join(',')}|${whole ? 'whole' : `${q.split}|${q.precision}`}`;
   }
@@ -177,12 +189,13 @@ export class OnnxAccuracyOracle implements AccuracyOracle {
   }
 
   private async evaluate(q: SubnetQuery, chunks: number): Promise<AccuracyResult> {
-    const whole = q.precision === 'fp32' || q.split === 0 || q.split === this.layers;
+    const c = q.bottleneck ?? 0;
+    const whole = c === 0 && (q.precision === 'fp32' || q.split === 0 || q.split === this.layers);
     const precision: PayloadPrecision = whole ? 'fp32' : q.precision;
     const split = whole ? 0 : q.split;
     const ranges = imageRanges(this.imageCount, this.batchSize, chunks);
     const outcomes = await Promise.all(
-      ranges.map(([start, end]) => this.runWithRetries({ architecture: [...q.architecture], split, precision, start, end })),
+      ranges.map(([start, end]) => this.runWithRetries({ architecture: [...q.architecture], split, precision, ...(c > 0 ? { bottleneck: c } : {}), start, end })),
     );
     const failure = outcomes.find((o): o is { error: string } => 'error' in o);
     if (failure !== undefined) {
@@ -242,6 +255,16 @@ function sharedFloat(pixels: Uint8Array, normalization: Parameters<typeof toFloa
   const buffer = new SharedArrayBuffer(pixels.length * 4);
   toFloatBatch(pixels, normalization, 0, n, new Float32Array(buffer));
   return buffer;
+}
+
+/** The store's bottlenecks as the FBNet problem's set; undefined for a store of another space (e.g. a narrow test store). */
+function fbnetBottlenecks(store: WeightStore): BottleneckSet | undefined {
+  try {
+    return new BottleneckSet(store.manifest.bottlenecks);
+  } catch (e) {
+    if (e instanceof InputError) return undefined;
+    throw e;
+  }
 }
 
 function positive(n: number, what: string): number {

@@ -9,6 +9,8 @@
  *   each BN's mean over the batches of its batch mean and unbiased batch variance: exactly what
  *   PyTorch's BN with momentum=None accumulates (experiments/supernet/bn.py `recalibrate_bn`),
  *   so both sides recalibrate alike. The result is folded into the evaluation graph's convs.
+ *   With a learned bottleneck at the split, its two BNs are measured in the same pass on the
+ *   clean split tensor (graph_builder.ts `buildCalibrationModel`).
  */
 import * as ort from 'onnxruntime-node';
 import { buildCalibrationModel, IMAGE, type BnStatistics, type BnStats } from './graph_builder.js';
@@ -29,9 +31,15 @@ export interface FloatImages {
  * `batchSize` (the last may be smaller; every batch weighs the same, as in PyTorch).
  * Deterministic: the same images and batch size give the same numbers.
  */
-export async function recalibrateBn(store: WeightStore, architecture: readonly number[], images: FloatImages, batchSize: number): Promise<BnStatistics> {
+export async function recalibrateBn(
+  store: WeightStore,
+  architecture: readonly number[],
+  images: FloatImages,
+  batchSize: number,
+  bottleneck?: { readonly split: number; readonly width: number },
+): Promise<BnStatistics> {
   if (images.count === 0) throw new Error('BN recalibration needs at least one calibration image');
-  const { model, outputs } = buildCalibrationModel(store, architecture);
+  const { model, outputs } = buildCalibrationModel(store, architecture, bottleneck);
   const [c, h, w] = store.space.input;
   const per = c * h * w;
   const batches: [number, number][] = [];

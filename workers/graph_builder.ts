@@ -14,6 +14,11 @@
  * - `buildCalibrationModel` → the subnet with BatchNorm in batch-statistics mode and every BN's
  *   batch mean/variance as extra outputs (per-subnet BN recalibration, bn_statistics.ts).
  *
+ * With `bottleneck: c` (a learned bottleneck of the store, format 2) the split tensor goes
+ * through the encoder (1×1 conv + BN), the int8 round trip and the decoder (1×1 conv + BN) —
+ * in the evaluation graph as ops, in split models as the end of the head (payload = the c-channel
+ * code, before quantisation) and the start of the tail.
+ *
  * BatchNorm is folded into the preceding convolution by default (W·γ/√(σ²+ε), β − μ·γ/√(σ²+ε),
  * computed in float64): the statistics are constants at inference time, and folding leaves ORT
  * fewer nodes to fuse, which makes the session cheaper to create.
@@ -22,6 +27,7 @@ import { InputError } from '../core/errors.js';
 import type { PayloadPrecision } from '../problems/nasc/accuracy_oracle.js';
 import { DataType, GraphWriter, type ValueSpec } from './onnx_graph.js';
 import { block, checkArchitecture, checkSplit, layerCount, layerSpecs, splitTensorShape, type LayerSpec } from './supernet_space.js';
+import type { BottleneckEntry } from './store_bottlenecks.js';
 import type { WeightStore } from './weight_store.js';
 
 /** Per-channel mean and variance a BatchNorm normalises with (stored running stats or recalibrated). */
@@ -40,6 +46,8 @@ export interface BuildOptions {
   readonly bn?: BnTreatment;
   /** Statistics to use instead of the stored running stats (recalibrated per subnet). */
   readonly statistics?: BnStatistics;
+  /** Width c of the store's learned bottleneck at the split (0 or absent: none; int8 payload only). */
+  readonly bottleneck?: number;
 }
 
 export interface SplitModels {
@@ -69,17 +77,38 @@ export function buildSplitModels(store: WeightStore, architecture: readonly numb
   checkArchitecture(space, architecture);
   checkSplit(space, split);
   const n = layerCount(space);
+  const code = bottleneckOf(store, split, options);
   if (split === 0) return { head: null, tail: buildEvaluationModel(store, architecture, 0, 'fp32', options) };
   if (split === n) return { head: buildEvaluationModel(store, architecture, n, 'fp32', options), tail: null };
 
   const tail = new SubnetEmitter(store, architecture, options);
   let y = PAYLOAD;
+  if (code !== undefined) y = tail.decoder(code, y);
   for (let i = split; i < n; i++) y = tail.layer(i, y);
   tail.head(y, LOGITS);
-  return {
-    head: buildPrefixModel(store, architecture, split, options),
-    tail: tail.w.serialize([payloadSpec(store, split)], [logitsSpec(store)], 'tail'),
-  };
+  let head: Uint8Array;
+  if (code === undefined) {
+    head = buildPrefixModel(store, architecture, split, options);
+  } else {
+    const e = new SubnetEmitter(store, architecture, options);
+    let x = e.stem(IMAGE);
+    for (let i = 0; i < split; i++) x = e.layer(i, x);
+    e.w.node('Identity', [e.encoder(code, x)], {}, PAYLOAD);
+    head = e.w.serialize([imageSpec(store)], [payloadSpec(store, split, code.width)], 'head');
+  }
+  return { head, tail: tail.w.serialize([payloadSpec(store, split, code?.width)], [logitsSpec(store)], 'tail') };
+}
+
+/** The store's bottleneck the options ask for at this split (undefined for none); refuses a missing one. */
+function bottleneckOf(store: WeightStore, split: number, options: BuildOptions): BottleneckEntry | undefined {
+  const width = options.bottleneck ?? 0;
+  if (width === 0) return undefined;
+  const b = store.bottleneck(split, width);
+  if (b === undefined) {
+    const have = store.manifest.bottlenecks.filter((x) => x.split === split).map((x) => x.width);
+    throw new InputError(`${store.files.json}: no learned bottleneck of width ${width} at split ${split} (there: ${have.length === 0 ? 'none' : have.join(', ')})`);
+  }
+  return b;
 }
 
 /**
@@ -108,10 +137,14 @@ export function buildEvaluationModel(
   checkArchitecture(space, architecture);
   checkSplit(space, split);
   const n = layerCount(space);
+  const code = bottleneckOf(store, split, options);
+  if (code !== undefined && precision !== 'int8') throw new InputError(`a learned bottleneck sends int8, not ${precision}`);
   const e = new SubnetEmitter(store, architecture, options);
   let x = e.stem(IMAGE);
   for (let i = 0; i < n; i++) {
-    if (i === split && split > 0) x = payloadRoundTrip(e.w, x, precision);
+    if (i === split && split > 0) {
+      x = code === undefined ? payloadRoundTrip(e.w, x, precision) : e.decoder(code, payloadRoundTrip(e.w, e.encoder(code, x), 'int8'));
+    }
     x = e.layer(i, x);
   }
   e.head(x, LOGITS);
@@ -123,11 +156,22 @@ export function buildEvaluationModel(
  * exporting them: what PyTorch's train-mode forward computes, so a recalibration pass needs one
  * session for the whole net instead of one per layer.
  */
-export function buildCalibrationModel(store: WeightStore, architecture: readonly number[]): { model: Uint8Array; outputs: CalibrationOutput[] } {
+export function buildCalibrationModel(
+  store: WeightStore,
+  architecture: readonly number[],
+  bottleneck?: { readonly split: number; readonly width: number },
+): { model: Uint8Array; outputs: CalibrationOutput[] } {
   checkArchitecture(store.space, architecture);
+  // A bottleneck's BNs are measured on a side branch fed the clean split tensor (encoder, int8,
+  // decoder, each BN by its batch statistics); the subnet's own BNs see the unsplit network, as
+  // without a bottleneck (experiments/supernet/bottleneck_eval.py recalibrates the same way).
+  const code = bottleneck === undefined ? undefined : bottleneckOf(store, bottleneck.split, { bottleneck: bottleneck.width });
   const e = new SubnetEmitter(store, architecture, {}, true);
   let x = e.stem(IMAGE);
-  for (let i = 0; i < layerCount(store.space); i++) x = e.layer(i, x);
+  for (let i = 0; i < layerCount(store.space); i++) {
+    if (code !== undefined && i === code.split) e.decoder(code, payloadRoundTrip(e.w, e.encoder(code, x), 'int8'));
+    x = e.layer(i, x);
+  }
   e.headBn(x);
   const outputs = e.calibration;
   const specs: ValueSpec[] = outputs.flatMap((o) => [
@@ -165,8 +209,9 @@ function imageSpec(store: WeightStore): ValueSpec {
   return { name: IMAGE, elemType: DataType.FLOAT, shape: [BATCH, c, h, wd] };
 }
 
-function payloadSpec(store: WeightStore, split: number): ValueSpec {
-  return { name: PAYLOAD, elemType: DataType.FLOAT, shape: [BATCH, ...splitTensorShape(store.space, split)] };
+function payloadSpec(store: WeightStore, split: number, width?: number): ValueSpec {
+  const [c, h, w] = splitTensorShape(store.space, split);
+  return { name: PAYLOAD, elemType: DataType.FLOAT, shape: [BATCH, width ?? c, h, w] };
 }
 
 function logitsSpec(store: WeightStore): ValueSpec {
@@ -222,6 +267,18 @@ class SubnetEmitter {
     y = this.convBn(y, { size: outSize, weight: `${b.prefix}.dw.weight`, bn: `${b.prefix}.bn2`, stride: b.stride, kernel: b.kernel, groups: b.mid, relu: true });
     y = this.convBn(y, { size: outSize, weight: `${b.prefix}.pw2.weight`, bn: `${b.prefix}.bn3`, stride: 1, kernel: 1, groups: b.groups, relu: false });
     return b.residual ? this.w.node('Add', [y, x]) : y;
+  }
+
+  /** Bottleneck encoder: 1×1 conv C→c + BN, no ReLU. */
+  encoder(b: BottleneckEntry, x: string): string {
+    const size = splitTensorShape(this.store.space, b.split)[1];
+    return this.convBn(x, { size, weight: `${b.prefix}.enc.weight`, bn: `${b.prefix}.enc_bn`, stride: 1, kernel: 1, groups: 1, relu: false });
+  }
+
+  /** Bottleneck decoder: 1×1 conv c→C + BN, no ReLU (it rebuilds a signed residual sum). */
+  decoder(b: BottleneckEntry, x: string): string {
+    const size = splitTensorShape(this.store.space, b.split)[1];
+    return this.convBn(x, { size, weight: `${b.prefix}.dec.weight`, bn: `${b.prefix}.dec_bn`, stride: 1, kernel: 1, groups: 1, relu: false });
   }
 
   /** 1×1 conv + BN (no ReLU yet): the part of the head the calibration graph needs. */

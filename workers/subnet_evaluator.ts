@@ -23,6 +23,8 @@ export interface EvaluationTask {
   readonly architecture: readonly number[];
   readonly split: number;
   readonly precision: PayloadPrecision;
+  /** Width of the store's learned bottleneck at the split (0 or absent: none). */
+  readonly bottleneck?: number;
   /** Image range [start, end) of the evaluation set. */
   readonly start: number;
   readonly end: number;
@@ -56,7 +58,10 @@ export async function evaluateSubnet(store: WeightStore, images: LabelledImages,
     statistics = await recalibrateBn(store, task.architecture, settings.calibration, settings.calibrationBatchSize ?? settings.batchSize);
   }
   const t1 = performance.now();
-  const model = buildEvaluationModel(store, task.architecture, task.split, task.precision, statistics === undefined ? {} : { statistics });
+  const model = buildEvaluationModel(store, task.architecture, task.split, task.precision, {
+    ...(statistics === undefined ? {} : { statistics }),
+    ...(task.bottleneck ? { bottleneck: task.bottleneck } : {}),
+  });
   const t2 = performance.now();
   const session = await createSession(model);
   const t3 = performance.now();

@@ -1,5 +1,6 @@
 /**
- * Reads a nasc weight store (`<name>.json` manifest + `<name>.bin` tensors, STORE.md format 1)
+ * Reads a nasc weight store (`<name>.json` manifest + `<name>.bin` tensors, STORE.md formats 1
+ * and 2 — 2 adds learned bottlenecks at split positions, store_bottlenecks.ts)
  * and refuses anything that would make a graph silently wrong: wrong format/version, a .bin of
  * another size or hash, a tensor outside the file or misaligned, a missing tensor or one of
  * the wrong shape. Tensors come out as float32 (fp16 is widened once and cached).
@@ -10,10 +11,13 @@ import path from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { Normalization } from './cifar10.js';
 import { halfBytesToFloat32 } from './float16.js';
+import { bottleneckTensors, parseBottlenecks, type BottleneckEntry } from './store_bottlenecks.js';
 import { parseSpace, requiredTensors, type SupernetSpace } from './supernet_space.js';
 
 export const STORE_FORMAT = 'nasc-weight-store';
-export const STORE_VERSION = 1;
+/** The newest format this build reads; every older one is read too. */
+export const STORE_VERSION = 2;
+export const STORE_VERSIONS: readonly number[] = [1, 2];
 
 export type StoreDtype = 'float16' | 'float32';
 
@@ -34,6 +38,8 @@ export interface StoreManifest {
   readonly byteLength: number;
   readonly sha256: string;
   readonly split: { readonly seed: number; readonly validationPerClass: number };
+  /** Learned bottlenecks (format 2; empty for format 1). */
+  readonly bottlenecks: readonly BottleneckEntry[];
   /** Free-form training record (steps, recipe, accuracies …); not interpreted here. */
   readonly training?: unknown;
 }
@@ -78,6 +84,11 @@ export class WeightStore {
 
   has(name: string): boolean {
     return this.entries.has(name);
+  }
+
+  /** The learned bottleneck of width c at split s, if the store has one. */
+  bottleneck(split: number, width: number): BottleneckEntry | undefined {
+    return this.manifest.bottlenecks.find((b) => b.split === split && b.width === width);
   }
 
   shape(name: string): readonly number[] {
@@ -162,8 +173,11 @@ function parseManifest(raw: unknown, where: string): StoreManifest {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError(`${where}: manifest must be a JSON object`);
   const o = raw as Record<string, unknown>;
   if (o.format !== STORE_FORMAT) throw new InputError(`${where}: format must be "${STORE_FORMAT}", got ${JSON.stringify(o.format)}`);
-  if (o.version !== STORE_VERSION) throw new InputError(`${where}: unsupported store version ${JSON.stringify(o.version)} (this build reads version ${STORE_VERSION})`);
+  if (typeof o.version !== 'number' || !STORE_VERSIONS.includes(o.version)) {
+    throw new InputError(`${where}: unsupported store version ${JSON.stringify(o.version)} (this build reads versions ${STORE_VERSIONS.join(', ')})`);
+  }
   const space = parseSpace(o.space, where);
+  const bottlenecks = o.version >= 2 ? parseBottlenecks(o.bottlenecks, space, where) : [];
   const normalization = parseNormalization(o.normalization, where);
   if (typeof o.byteLength !== 'number' || !Number.isInteger(o.byteLength) || o.byteLength < 0) {
     throw new InputError(`${where}: byteLength must be a non-negative integer`);
@@ -188,6 +202,7 @@ function parseManifest(raw: unknown, where: string): StoreManifest {
     byteLength: o.byteLength,
     sha256: o.sha256,
     split: { seed: split.seed, validationPerClass: split.validationPerClass },
+    bottlenecks,
     training: o.training,
   };
 }
@@ -235,7 +250,9 @@ function checkTensors(m: StoreManifest, where: string): void {
     }
   }
   const byName = new Map(m.tensors.map((t) => [t.name, t]));
-  for (const [name, shape] of requiredTensors(m.space)) {
+  const required = requiredTensors(m.space);
+  for (const b of m.bottlenecks) for (const [name, shape] of bottleneckTensors(b)) required.set(name, shape);
+  for (const [name, shape] of required) {
     const t = byName.get(name);
     if (t === undefined) throw new InputError(`${where}: the space needs tensor ${name} [${shape.join(', ')}], the store lacks it`);
     if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {

@@ -109,6 +109,54 @@ def forward(man: dict, t: Dict[str, Array], images_u8: Array, arch: Sequence[int
     return x @ t["classifier.weight"].T + t["classifier.bias"]
 
 
+def bottleneck_logits(man: dict, t: Dict[str, Array], images_u8: Array, arch: Sequence[int],
+                      case: dict) -> tuple[Array, float]:
+    """STORE.md v2: logits through a bottleneck, decoding the fixture's int8 codes (so that a
+    float64 encoder cannot round differently); also the encoder's distance from those codes in
+    quantisation steps (<= 0.5 + rounding noise when the encoder agrees)."""
+    eps = man["space"]["bnEps"]
+    p, s, w = case["prefix"], case["s"], case["width"]
+    h = forward(man, t, images_u8, arch, stop=s)
+    z = bn(conv(h, t[p + ".enc.weight"]), t, p + ".enc_bn", eps)
+    q = np.frombuffer(base64.b64decode(case["codeBase64"]), np.uint8).reshape(z.shape).astype(np.float64)
+    scale = np.array(case["scale"])[:, None, None, None]
+    zp = np.array(case["zeroPoint"], dtype=np.float64)[:, None, None, None]
+    deq = (q - zp) * scale
+    steps = float(np.max(np.abs(z - deq) / scale))
+    y = bn(conv(deq, t[p + ".dec.weight"]), t, p + ".dec_bn", eps)
+    return forward_from(man, t, y, arch, s), steps
+
+
+def forward_from(man: dict, t: Dict[str, Array], x: Array, arch: Sequence[int], start: int) -> Array:
+    """The network from the tensor after ``start`` layers to the logits."""
+    sp = man["space"]
+    eps = sp["bnEps"]
+    cin = sp["stemChannels"]
+    layer = 0
+    for st in sp["stages"]:
+        for k in range(st["layers"]):
+            cout, s = st["channels"], (st["stride"] if k == 0 else 1)
+            if layer >= start:
+                cand = sp["candidates"][arch[layer]]
+                p = f"layers.{layer}.{arch[layer]}"
+                if cand["name"] == "skip":
+                    if not (cin == cout and s == 1):
+                        x = relu(bn(conv(x, t[p + ".conv.weight"], stride=s), t, p + ".bn", eps))
+                else:
+                    g = cand["groups"]
+                    y = relu(bn(conv(x, t[p + ".pw1.weight"], groups=g), t, p + ".bn1", eps))
+                    if g > 1:
+                        n_, m, h, w = y.shape
+                        y = y.reshape(n_, g, m // g, h, w).transpose(0, 2, 1, 3, 4).reshape(n_, m, h, w)
+                    y = relu(bn(dwconv(y, t[p + ".dw.weight"], s), t, p + ".bn2", eps))
+                    y = bn(conv(y, t[p + ".pw2.weight"], groups=g), t, p + ".bn3", eps)
+                    x = y + x if (cin == cout and s == 1) else y
+            cin = cout
+            layer += 1
+    x = relu(bn(conv(x, t["head.conv.weight"]), t, "head.bn", eps)).mean(axis=(2, 3))
+    return x @ t["classifier.weight"].T + t["classifier.bias"]
+
+
 def main(argv: List[str]) -> int:
     fx = Path(argv[0] if argv else "test/fixtures/supernet-tiny")
     exp = json.loads((fx / "expected.json").read_text())
@@ -124,6 +172,13 @@ def main(argv: List[str]) -> int:
             h = forward(man, t, imgs[:1], g["arch"], stop=sp["s"])[0]
             ref = np.frombuffer(base64.b64decode(sp["float32Base64"]), "<f4").reshape(sp["shape"])
             err = max(err, float(np.max(np.abs(h - ref) / (1e-4 + 1e-4 * np.abs(ref)))))
+        if "bottleneck" in g:
+            got_b, steps = bottleneck_logits(man, t, imgs, g["arch"], g["bottleneck"])
+            want_b = np.array(g["bottleneck"]["logits"])
+            err = max(err, float(np.max(np.abs(got_b - want_b) / (1e-4 + 1e-4 * np.abs(want_b)))))
+            if steps > 0.5 + 1e-3:
+                print(f"MISMATCH {g['name']}: encoder output {steps:.3f} steps from the int8 codes")
+                err = max(err, 2.0)
         worst = max(worst, err)
         if err > 1:
             print(f"MISMATCH {g['name']} {g['archString']}: {err:.2f}x tolerance")

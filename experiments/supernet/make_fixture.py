@@ -3,7 +3,8 @@
 The TypeScript graph builder is checked against these numbers: it builds an ONNX graph per
 genome from ``tiny.json``/``tiny.bin``, feeds ``images.bin`` normalised with the manifest's
 ``normalization``, and must reproduce ``expected.json`` (logits of all images; for some split
-points the head tensor of image 0). Everything is seeded, no CIFAR data is involved.
+points the head tensor of image 0; through the store's learned-bottleneck modules at a few
+splits: the int8 codes and the logits). Everything is seeded, no CIFAR data is involved.
 
     /usr/bin/python3 experiments/supernet/make_fixture.py [--out test/fixtures/supernet-tiny]
 """
@@ -25,12 +26,37 @@ from bn import recalibrate_bn  # noqa: E402
 from data import normalise, splitmix64_int, validation_indices  # noqa: E402
 from model import (CANDIDATES, LARGEST, NUM_CANDIDATES, SKIP, SpaceConfig, Supernet,  # noqa: E402
                    arch_str)  # noqa: E402
-from store import load_store_model, write_store  # noqa: E402
+from bottleneck_model import Bottleneck, int8_roundtrip, store_prefix  # noqa: E402
+from store import load_store_bottlenecks, load_store_model, write_store  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 # genome k's split point besides s = 22: every s in 1..21 occurs, except the
 # full-resolution s = 2, 3 (kept out to stay under 1 MB; s = 1 and 4 cover that shape)
 SPLIT_POINTS = [1, 4] + list(range(5, 22)) + [9, 12, 16, 20, 13, 17, 21]
+# (split, width) of the fixture's bottlenecks: every tensor shape group but the first,
+# widths from 1 to C/2 (the tiny space's C are 4..8)
+BOTTLENECKS = [(1, 2), (5, 1), (6, 3), (13, 2), (17, 4), (21, 4)]
+
+
+def random_bottlenecks(space: SpaceConfig, gen: torch.Generator) -> List[Bottleneck]:
+    """Random encoder/decoder pairs with non-trivial BN statistics (own generator, so the rest
+    of the fixture is what it was before bottlenecks existed)."""
+    specs = space.layer_specs()
+    out = []
+    for s, w in BOTTLENECKS:
+        c = specs[s - 1][1]
+        b = Bottleneck(c, w, space.bn_eps)
+        with torch.no_grad():
+            for conv in (b.enc, b.dec):
+                conv.weight.copy_(torch.randn(conv.weight.shape, generator=gen) / conv.weight.shape[1] ** 0.5)
+            for bn in (b.enc_bn, b.dec_bn):
+                n = bn.weight.shape[0]
+                bn.weight.copy_(0.5 + torch.rand(n, generator=gen))
+                bn.bias.copy_(0.3 * torch.randn(n, generator=gen))
+                bn.running_mean.copy_(0.3 * torch.randn(n, generator=gen))
+                bn.running_var.copy_(0.5 + torch.rand(n, generator=gen))
+        out.append(b.eval())
+    return out
 
 
 def tiny_space() -> SpaceConfig:
@@ -107,8 +133,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 "recipe": "none: random weights and BN affine parameters; running statistics "
                           "from train-mode forwards of random normal data over random paths",
                 "data": "none", "device": "cpu", "seconds": 0, "accuracies": {}}
-    write_store(model.materialise(), space, out / "tiny", "float32", training, indent=None)
+    bottlenecks = random_bottlenecks(space, torch.Generator().manual_seed(a.seed + 1000))
+    tensors = list(model.materialise())
+    entries = []
+    for (s, w), b in zip(BOTTLENECKS, bottlenecks):
+        entries.append({"split": s, "channels": b.channels, "width": w, "prefix": store_prefix(s, w)})
+        tensors += list(b.store_tensors(store_prefix(s, w)))
+    write_store(tensors, space, out / "tiny", "float32", training, indent=None, bottlenecks=entries)
     _, ref = load_store_model(out / "tiny.json")  # round trip: expected values use the store
+    ref_bn = load_store_bottlenecks(out / "tiny.json")
 
     images = torch.randint(0, 256, (a.images, 3, 32, 32), generator=gen, dtype=torch.int64)
     images_u8 = images.to(torch.uint8)
@@ -138,6 +171,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             splits.append({"s": s, "image": 0, "shape": list(h.shape),
                            "float32Base64": base64.b64encode(raw).decode("ascii")})
         g["splits"] = splits
+        if k < 2 * len(BOTTLENECKS):  # each bottleneck with two genomes
+            s, w = BOTTLENECKS[k % len(BOTTLENECKS)]
+            b = ref_bn[(s, w)]
+            with torch.no_grad():
+                z = b.encode(ref.split_head(x, arch, s))
+                deq = int8_roundtrip(z)
+                logits_b = ref.forward_head(ref.forward_layers(b.decode(deq), arch, s))
+            n_img = z.shape[0]
+            flat = z.reshape(n_img, -1)
+            lo = torch.clamp(flat.min(1).values, max=0.0)
+            hi = torch.clamp(flat.max(1).values, min=0.0)
+            scale = torch.clamp((hi - lo) / 255.0, min=1e-30)
+            zp = torch.round(-lo / scale)
+            q = torch.clamp(torch.round(z / scale.view(-1, 1, 1, 1)) + zp.view(-1, 1, 1, 1), 0, 255)
+            assert torch.equal((q - zp.view(-1, 1, 1, 1)) * scale.view(-1, 1, 1, 1), deq)
+            g["bottleneck"] = {
+                "s": s, "width": w, "prefix": store_prefix(s, w),
+                "logits": [[sig(v) for v in row] for row in logits_b.tolist()],
+                "codeBase64": base64.b64encode(q.to(torch.uint8).numpy().tobytes()).decode("ascii"),
+                "scale": [float(v) for v in scale.tolist()], "zeroPoint": [int(v) for v in zp.tolist()],
+            }
         g["archString"] = arch_str(arch)
         g["numSkips"] = sum(1 for v in arch if v == SKIP)
         g["numG2"] = sum(1 for v in arch if CANDIDATES[v].groups == 2)
@@ -154,6 +208,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "splitSemantics": "splits[]: tensor after the stem and the first s layers (layers "
                           "0..s-1) for image 0; float32Base64 = base64 of its little-endian "
                           "float32 values in C,H,W order; s = 22 is the input of the head",
+        "bottleneckSemantics": "genomes[].bottleneck (first 12 genomes): the store's bottleneck "
+                               "<prefix> at split s: encoder (1x1 conv + BN), per-image affine int8 "
+                               "(codeBase64 = uint8 codes q, N,c,H,W order; value = (q - zeroPoint) "
+                               "* scale per image), decoder (1x1 conv + BN), the rest of the net; "
+                               "logits in eval mode",
         "tolerance": "PyTorch float32 values; a float64 NumPy re-implementation of STORE.md "
                      "(check_store.py) stays within 1e-4 + 1e-4*|expected|; for onnxruntime "
                      "float32 use abs diff <= 1e-3 + 1e-3*|expected|",

@@ -1,11 +1,15 @@
-"""Read and write the nasc weight store (STORE.md, format version 1)."""
+"""Read and write the nasc weight store (STORE.md, format versions 1 and 2).
+
+Version 2 adds a ``bottlenecks`` list (learned encoder/decoder pairs at split positions, their
+tensors in the same .bin); a store without bottlenecks is still written as version 1.
+"""
 from __future__ import annotations
 
 import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any, Dict, Iterable, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -15,6 +19,8 @@ from model import SpaceConfig, Supernet
 
 ALIGN = 8
 DTYPES = {"float16": np.float16, "float32": np.float32}
+VERSIONS = (1, 2)
+BOTTLENECK_PREFIX = "bottleneck."
 
 
 def store_paths(path: str | Path) -> Tuple[Path, Path]:
@@ -27,11 +33,13 @@ def store_paths(path: str | Path) -> Tuple[Path, Path]:
 def write_store(tensors: Iterable[Tuple[str, torch.Tensor]], space: SpaceConfig, path: str | Path,
                 dtype: str = "float16", training: Optional[Dict[str, Any]] = None,
                 split: Optional[Dict[str, Any]] = None,
-                indent: Optional[int] = 1) -> Dict[str, Any]:
+                indent: Optional[int] = 1,
+                bottlenecks: Optional[Sequence[Dict[str, Any]]] = None) -> Dict[str, Any]:
     """Write .bin then .json, each via temp file + rename, so readers never see half a store.
 
     The .json is renamed last: a reader that finds a manifest finds its matching .bin
-    (checked by byteLength and sha256).
+    (checked by byteLength and sha256). ``bottlenecks`` (entries {split, channels, width,
+    prefix, ...}) makes it a version-2 store; their tensors must be among ``tensors``.
     """
     if dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {list(DTYPES)}")
@@ -62,9 +70,15 @@ def write_store(tensors: Iterable[Tuple[str, torch.Tensor]], space: SpaceConfig,
             offset += len(buf)
         fh.flush()
         os.fsync(fh.fileno())
+    if bottlenecks is not None:
+        names = {e["name"] for e in entries}
+        for b in bottlenecks:
+            for n in bottleneck_tensor_names(b["prefix"]):
+                if n not in names:
+                    raise ValueError(f"bottleneck {b['prefix']}: tensor {n} not written")
     manifest = {
         "format": "nasc-weight-store",
-        "version": 1,
+        "version": 1 if bottlenecks is None else 2,
         "space": space.manifest_space(),
         "normalization": {"mean": list(MEAN), "std": list(STD)},
         "tensors": entries,
@@ -73,6 +87,8 @@ def write_store(tensors: Iterable[Tuple[str, torch.Tensor]], space: SpaceConfig,
         "split": split or {"seed": 0, "validationPerClass": 500},
         "training": training or {},
     }
+    if bottlenecks is not None:
+        manifest["bottlenecks"] = [dict(b) for b in bottlenecks]
     tmp_json = json_path.with_name(json_path.name + ".tmp")
     with open(tmp_json, "w") as fh:
         json.dump(manifest, fh, indent=indent,
@@ -89,8 +105,10 @@ def read_store(path: str | Path, verify: bool = True) -> Tuple[Dict[str, Any], D
     """Manifest and float32 tensors of a store; checks size and sha256."""
     bin_path, json_path = store_paths(path)
     manifest = json.loads(json_path.read_text())
-    if manifest.get("format") != "nasc-weight-store" or manifest.get("version") != 1:
-        raise ValueError(f"{json_path}: not a nasc weight store v1")
+    if manifest.get("format") != "nasc-weight-store" or manifest.get("version") not in VERSIONS:
+        raise ValueError(f"{json_path}: not a nasc weight store of version {VERSIONS}")
+    if manifest["version"] >= 2 and not isinstance(manifest.get("bottlenecks"), list):
+        raise ValueError(f"{json_path}: version 2 needs a bottlenecks list")
     raw = bin_path.read_bytes()
     if len(raw) != manifest["byteLength"]:
         raise ValueError(f"{bin_path}: {len(raw)} bytes, manifest says {manifest['byteLength']}")
@@ -104,10 +122,33 @@ def read_store(path: str | Path, verify: bool = True) -> Tuple[Dict[str, Any], D
     return manifest, tensors
 
 
+def bottleneck_tensor_names(prefix: str) -> List[str]:
+    """STORE.md v2: the ten tensors of one bottleneck."""
+    out = []
+    for conv, bn in (("enc", "enc_bn"), ("dec", "dec_bn")):
+        out.append(f"{prefix}.{conv}.weight")
+        out += [f"{prefix}.{bn}.{k}" for k in ("weight", "bias", "running_mean", "running_var")]
+    return out
+
+
 def load_store_model(path: str | Path) -> Tuple[Dict[str, Any], Supernet]:
-    """A ``separate``-scheme supernet holding exactly the store's weights."""
+    """A ``separate``-scheme supernet holding exactly the store's weights (bottlenecks aside)."""
     manifest, tensors = read_store(path)
     model = Supernet(SpaceConfig.from_manifest(manifest["space"]), sharing="separate")
-    model.load_materialised(tensors)
+    model.load_materialised({k: v for k, v in tensors.items() if not k.startswith(BOTTLENECK_PREFIX)})
     model.eval()
     return manifest, model
+
+
+def load_store_bottlenecks(path: str | Path) -> Dict[Tuple[int, int], Any]:
+    """The bottlenecks of a store by (split, width), as eval-mode ``Bottleneck`` modules
+    ({} for a version-1 store)."""
+    from bottleneck_model import Bottleneck  # local: bottleneck_model does not need the store
+    manifest, tensors = read_store(path)
+    eps = float(manifest["space"].get("bnEps", 1e-5))
+    out: Dict[Tuple[int, int], Any] = {}
+    for b in manifest.get("bottlenecks", []):
+        m = Bottleneck(int(b["channels"]), int(b["width"]), eps)
+        m.load_store_tensors(b["prefix"], tensors)
+        out[(int(b["split"]), int(b["width"]))] = m.eval()
+    return out

@@ -1,20 +1,25 @@
 /**
  * Accuracy through an oracle, asked once per distinct key. A lossless payload (s ∈ {0, 22} or
  * fp32) makes accuracy independent of the split, so such queries share one entry per
- * architecture ('exact', asked as split 22 / fp32); a lossy one is cached per (precision, s).
+ * architecture ('exact', asked as split 22 / fp32); a lossy one is cached per (precision, s), and
+ * one through a learned bottleneck per (int8, s, width c).
  * Misses of one call go to the oracle as one batch; concurrent calls share in-flight answers.
  */
 import type { AccuracyOracle, AccuracyResult, SubnetQuery } from './accuracy_oracle.js';
 import { isLossless } from './payload.js';
 import { MAX_SPLIT, type DecodedGenome } from './search_space.js';
 
-/** 'exact' when the payload is lossless, else '<precision>@<split>'. */
-export function accuracyKeyOf(d: Pick<DecodedGenome, 'split' | 'precision'>): string {
+/** 'exact' when the payload is lossless, '<precision>@<split>' when lossy, 'int8@<split>/<c>' through a bottleneck. */
+export function accuracyKeyOf(d: Pick<DecodedGenome, 'split' | 'precision' | 'bottleneck'>): string {
+  const c = d.bottleneck ?? 0;
+  if (c > 0) return `int8@${d.split}/${c}`;
   return isLossless(d.split, d.precision) ? 'exact' : `${d.precision}@${d.split}`;
 }
 
 /** The query actually sent for a cache key (lossless → whole network, fp32). */
 export function canonicalQuery(d: DecodedGenome): SubnetQuery {
+  const c = d.bottleneck ?? 0;
+  if (c > 0) return { architecture: [...d.architecture], split: d.split, precision: 'int8', bottleneck: c };
   return isLossless(d.split, d.precision)
     ? { architecture: [...d.architecture], split: MAX_SPLIT, precision: 'fp32' }
     : { architecture: [...d.architecture], split: d.split, precision: d.precision };

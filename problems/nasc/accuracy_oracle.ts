@@ -3,6 +3,8 @@
  * accuracies out. The real implementation runs the inherited-weight head and tail graphs on
  * worker threads (workers/); the problem does not know how.
  */
+import type { BottleneckSet } from './bottleneck.js';
+
 export type PayloadPrecision = 'fp32' | 'fp16' | 'int8';
 export const PAYLOAD_PRECISIONS: readonly PayloadPrecision[] = ['fp32', 'fp16', 'int8'];
 
@@ -11,8 +13,10 @@ export interface SubnetQuery {
   readonly architecture: readonly number[];
   /** 0 = the input image is sent, k = stem + first k layers on the device, 22 = device-only. */
   readonly split: number;
-  /** Precision of the tensor sent at the split (irrelevant for split 0 and 22). */
+  /** Precision of the tensor sent at the split (irrelevant for split 0 and 22; int8 with a bottleneck). */
   readonly precision: PayloadPrecision;
+  /** Width c of a learned bottleneck at the split (0 or absent: none); needs precision int8. */
+  readonly bottleneck?: number;
 }
 
 export interface AccuracyResult {
@@ -26,6 +30,8 @@ export interface AccuracyResult {
 
 export interface AccuracyOracle {
   readonly name: string;
+  /** The (split, width) pairs with trained bottlenecks (absent: none; the extended space then has no widths). */
+  readonly bottlenecks?: BottleneckSet;
   accuracy(queries: readonly SubnetQuery[]): Promise<AccuracyResult[]>;
   close?(): Promise<void>;
 }

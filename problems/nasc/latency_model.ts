@@ -4,21 +4,30 @@
  *     T(arch, s) = device(stem + layers < s) + link(payload(s)) + server(layers ≥ s + head)
  *
  * s = 0 runs everything on the server (the uint8 image is sent), s = 22 everything on the
- * device including the head (the scores are sent). Device energy (compute only, from the
+ * device including the head (the scores are sent). With a learned bottleneck of width c at the
+ * split (extended space) the device also runs the encoder and the server the decoder, and the
+ * payload is c·H·W int8 bytes + 8 (bottleneck.ts; their costs: bottleneck_latency.ts). Device energy (compute only, from the
  * table; radio energy is not modelled) is reported when the device has an energy metric.
  */
 import { InputError } from '../../core/errors.js';
 import type { PayloadPrecision } from './accuracy_oracle.js';
+import { bottleneckPayloadBytes } from './bottleneck.js';
+import { bottleneckOpCost, decoderCosts, encoderCosts, type BottleneckOpCosts } from './bottleneck_latency.js';
 import { deviceCosts, metricName, type DeviceCosts, type LatencyTable } from './latency_table.js';
 import { checkLink, linkMs, type LinkParams } from './link_model.js';
 import { payloadBytes } from './payload.js';
 import { MAX_SPLIT, NUM_LAYERS, checkArchitecture, checkSplit } from './search_space.js';
 
 export interface LatencyBreakdown {
+  /** Stem and layers < s on the device (the head too at s = 22). */
   readonly deviceMs: number;
+  /** Bottleneck encoder on the device (0 without a bottleneck). */
+  readonly encoderMs: number;
   readonly linkMs: number;
+  /** Bottleneck decoder on the server (0 without a bottleneck). */
+  readonly decoderMs: number;
   readonly serverMs: number;
-  /** deviceMs + linkMs + serverMs. */
+  /** deviceMs + encoderMs + linkMs + decoderMs + serverMs. */
   readonly totalMs: number;
   readonly payloadBytes: number;
   /** Compute energy on the device (mJ), when the table has `<device>_energy`. */
@@ -29,6 +38,10 @@ export interface SplitCosts {
   readonly device: DeviceCosts;
   readonly server: DeviceCosts;
   readonly deviceEnergy?: DeviceCosts;
+  /** Bottleneck encoder on the device / decoder on the server (absent: no estimate possible). */
+  readonly encoder?: BottleneckOpCosts;
+  readonly decoder?: BottleneckOpCosts;
+  readonly encoderEnergy?: BottleneckOpCosts;
 }
 
 /** Σ stem + layers [0, s) (+ head when s = 22) of one cost table; 0 at s = 0 (nothing runs on the device). */
@@ -47,7 +60,10 @@ export function tailCost(costs: DeviceCosts, arch: readonly number[], split: num
   return t + costs.head;
 }
 
-/** The breakdown of one (architecture, split, precision) — a pure function of tables and link. */
+/**
+ * The breakdown of one (architecture, split, precision[, bottleneck width]) — a pure function of
+ * tables and link. A bottleneck (width > 0) sends an int8 payload whatever `precision` says.
+ */
 export function splitLatency(
   costs: SplitCosts,
   link: LinkParams,
@@ -55,18 +71,35 @@ export function splitLatency(
   arch: readonly number[],
   split: number,
   precision: PayloadPrecision,
+  bottleneck = 0,
 ): LatencyBreakdown {
-  const bytes = payloadBytes(split, precision, numClasses);
+  let bytes: number;
+  let encoderMs = 0;
+  let decoderMs = 0;
+  let encoderMj = 0;
+  if (bottleneck > 0) {
+    if (costs.encoder === undefined || costs.decoder === undefined) {
+      throw new InputError('no encoder/decoder latency estimate for these devices (their tables lack 1×1 conv entries)');
+    }
+    bytes = bottleneckPayloadBytes(split, bottleneck);
+    encoderMs = bottleneckOpCost(costs.encoder, split, bottleneck);
+    decoderMs = bottleneckOpCost(costs.decoder, split, bottleneck);
+    if (costs.encoderEnergy !== undefined) encoderMj = bottleneckOpCost(costs.encoderEnergy, split, bottleneck);
+  } else {
+    bytes = payloadBytes(split, precision, numClasses);
+  }
   const deviceMs = headCost(costs.device, arch, split);
   const l = linkMs(bytes, link);
   const serverMs = tailCost(costs.server, arch, split);
   return {
     deviceMs,
+    encoderMs,
     linkMs: l,
+    decoderMs,
     serverMs,
-    totalMs: deviceMs + l + serverMs,
+    totalMs: deviceMs + encoderMs + l + decoderMs + serverMs,
     payloadBytes: bytes,
-    ...(costs.deviceEnergy === undefined ? {} : { deviceEnergyMj: headCost(costs.deviceEnergy, arch, split) }),
+    ...(costs.deviceEnergy === undefined ? {} : { deviceEnergyMj: headCost(costs.deviceEnergy, arch, split) + encoderMj }),
   };
 }
 
@@ -96,18 +129,33 @@ export class SplitLatencyModel {
     checkNumClasses(config.numClasses);
     const device = deviceCosts(table, config.device, 'latency', config.numClasses);
     const server = deviceCosts(table, config.server, 'latency', config.numClasses);
-    const energy = table.hasMetric(metricName(config.device, 'energy')) ? deviceCosts(table, config.device, 'energy', config.numClasses) : undefined;
-    return new SplitLatencyModel(energy === undefined ? { device, server } : { device, server, deviceEnergy: energy }, config.link, config.numClasses);
+    const hasEnergy = table.hasMetric(metricName(config.device, 'energy'));
+    const energy = hasEnergy ? deviceCosts(table, config.device, 'energy', config.numClasses) : undefined;
+    const encoder = optional(() => encoderCosts(table, config.device));
+    const decoder = optional(() => decoderCosts(table, config.server));
+    const encoderEnergy = hasEnergy ? optional(() => encoderCosts(table, config.device, 'energy')) : undefined;
+    return new SplitLatencyModel(
+      {
+        device,
+        server,
+        ...(energy === undefined ? {} : { deviceEnergy: energy }),
+        ...(encoder === undefined || decoder === undefined ? {} : { encoder, decoder }),
+        ...(encoderEnergy === undefined ? {} : { encoderEnergy }),
+      },
+      config.link,
+      config.numClasses,
+    );
   }
 
   get hasDeviceEnergy(): boolean {
     return this.costs.deviceEnergy !== undefined;
   }
 
-  breakdown(arch: readonly number[], split: number, precision: PayloadPrecision): LatencyBreakdown {
+  /** `bottleneck`: width c of a learned bottleneck at the split (0 = none). */
+  breakdown(arch: readonly number[], split: number, precision: PayloadPrecision, bottleneck = 0): LatencyBreakdown {
     checkArchitecture(arch);
     checkSplit(split);
-    return splitLatency(this.costs, this.link, this.numClasses, arch, split, precision);
+    return splitLatency(this.costs, this.link, this.numClasses, arch, split, precision, bottleneck);
   }
 
   /** Breakdowns for every split 0..22 (index = s). */
@@ -139,6 +187,16 @@ export class SplitLatencyModel {
   /** The same model with another link (for bandwidth / loss sweeps). */
   withLink(link: LinkParams): SplitLatencyModel {
     return new SplitLatencyModel(this.costs, link, this.numClasses);
+  }
+}
+
+/** The value, or undefined when the tables cannot give it (an InputError); other errors propagate. */
+function optional<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof InputError) return undefined;
+    throw e;
   }
 }
 

@@ -98,6 +98,16 @@ export class LatencyTable {
     return v;
   }
 
+  /** The value of one op if the metric lists it (undefined otherwise, also for an unknown metric). */
+  lookup(metric: string, key: string): number | undefined {
+    return this.table.get(metric)?.get(key);
+  }
+
+  /** All (op key, value) entries of a metric (none for an unknown metric). */
+  entries(metric: string): [string, number][] {
+    return [...(this.table.get(metric) ?? new Map<string, number>())];
+  }
+
   /** Throws unless `device` has a metric of this kind. */
   requireDevice(device: string, kind: CostKind = 'latency'): string {
     const metric = metricName(device, kind);

@@ -1,12 +1,14 @@
 /**
  * The FBNet search space of HW-NAS-Bench on 32×32 inputs (CIFAR layout) and the NASC genome
  * over it: 22 categorical layer genes, the split point and, when the scenario leaves it open,
- * the precision of the tensor sent at the split.
+ * the precision of the tensor sent at the split; in the extended space also the width level of
+ * a learned bottleneck at the split (bottleneck.ts).
  */
 import { InputError } from '../../core/errors.js';
 import { SearchSpace } from '../../core/space.js';
 import { categorical, integer, type Genome, type Variable } from '../../core/variables.js';
 import { PAYLOAD_PRECISIONS, type PayloadPrecision } from './accuracy_oracle.js';
+import { BOTTLENECK_LEVELS, levelOfWidth, type BottleneckSet } from './bottleneck.js';
 
 /** Tensor shape [channels, height, width]. */
 export type Shape = readonly [number, number, number];
@@ -104,17 +106,26 @@ export interface GenomeLayout {
   readonly split: SplitGene;
   /** A fixed payload precision, or 'search' to add a categorical precision gene. */
   readonly precision: PayloadPrecision | 'search';
+  /**
+   * Extended space: the trained bottlenecks; adds a width-level gene 0..4 (none, C/2 … C/16)
+   * after the split and precision genes. A level not trained at the genome's split means none.
+   */
+  readonly bottleneck?: BottleneckSet;
 }
 
 export interface DecodedGenome {
   /** 22 candidate indices. */
   readonly architecture: readonly number[];
   readonly split: number;
+  /** The payload's precision; 'int8' whenever a bottleneck is used. */
   readonly precision: PayloadPrecision;
+  /** Width c of the learned bottleneck at the split (0 or absent: none). */
+  readonly bottleneck?: number;
 }
 
 export const SPLIT_GENE = 'split';
 export const PRECISION_GENE = 'precision';
+export const BOTTLENECK_GENE = 'bottleneck';
 
 export function layerGeneName(i: number): string {
   return `layer${i}`;
@@ -127,6 +138,7 @@ export function nascVariables(layout: GenomeLayout): Variable[] {
   if (layout.split === 'integer') vars.push(integer(SPLIT_GENE, 0, MAX_SPLIT));
   else if (layout.split === 'categorical') vars.push(categorical(SPLIT_GENE, Array.from({ length: MAX_SPLIT + 1 }, (_, s) => String(s))));
   if (layout.precision === 'search') vars.push(categorical(PRECISION_GENE, PAYLOAD_PRECISIONS));
+  if (layout.bottleneck !== undefined) vars.push(integer(BOTTLENECK_GENE, 0, BOTTLENECK_LEVELS - 1));
   return vars;
 }
 
@@ -146,8 +158,13 @@ export function precisionGeneIndex(layout: GenomeLayout): number {
   return NUM_LAYERS + (typeof layout.split === 'object' ? 0 : 1);
 }
 
+/** Position of the bottleneck width-level gene (the last one), or -1 outside the extended space. */
+export function bottleneckGeneIndex(layout: GenomeLayout): number {
+  return layout.bottleneck === undefined ? -1 : genomeLength(layout) - 1;
+}
+
 export function genomeLength(layout: GenomeLayout): number {
-  return NUM_LAYERS + (typeof layout.split === 'object' ? 0 : 1) + (layout.precision === 'search' ? 1 : 0);
+  return NUM_LAYERS + (typeof layout.split === 'object' ? 0 : 1) + (layout.precision === 'search' ? 1 : 0) + (layout.bottleneck === undefined ? 0 : 1);
 }
 
 export function decodeGenome(layout: GenomeLayout, genome: Genome): DecodedGenome {
@@ -167,7 +184,11 @@ export function decodeGenome(layout: GenomeLayout, genome: Genome): DecodedGenom
   } else {
     precision = layout.precision;
   }
-  return { architecture, split, precision };
+  if (layout.bottleneck === undefined) return { architecture, split, precision };
+  const level = genome[bottleneckGeneIndex(layout)] as number;
+  if (!Number.isInteger(level) || level < 0 || level >= BOTTLENECK_LEVELS) throw new InputError(`nasc genome: bottleneck gene ${level} is not in 0..${BOTTLENECK_LEVELS - 1}`);
+  const bottleneck = layout.bottleneck.decodeLevel(split, level);
+  return bottleneck > 0 ? { architecture, split, precision: 'int8', bottleneck } : { architecture, split, precision, bottleneck: 0 };
 }
 
 export function encodeGenome(layout: GenomeLayout, decoded: DecodedGenome): number[] {
@@ -179,8 +200,15 @@ export function encodeGenome(layout: GenomeLayout, decoded: DecodedGenome): numb
   } else {
     genes.push(decoded.split);
   }
+  const width = decoded.bottleneck ?? 0;
   if (layout.precision === 'search') genes.push(PAYLOAD_PRECISIONS.indexOf(decoded.precision));
-  else if (decoded.precision !== layout.precision) throw new InputError(`nasc genome: precision ${decoded.precision} differs from the fixed precision ${layout.precision}`);
+  else if (decoded.precision !== layout.precision && width === 0) throw new InputError(`nasc genome: precision ${decoded.precision} differs from the fixed precision ${layout.precision}`);
+  if (layout.bottleneck !== undefined) {
+    if (width > 0 && !layout.bottleneck.has(decoded.split, width)) throw new InputError(`nasc genome: no trained bottleneck of width ${width} at split ${decoded.split}`);
+    genes.push(levelOfWidth(decoded.split, width));
+  } else if (width > 0) {
+    throw new InputError('nasc genome: a bottleneck needs the extended space');
+  }
   return genes;
 }
 

@@ -17,11 +17,23 @@ export interface FixtureSplit {
   readonly values: Float32Array;
 }
 
+/** Logits through one of the store's learned bottlenecks (and its int8 codes, N,c,H,W). */
+export interface FixtureBottleneck {
+  readonly s: number;
+  readonly width: number;
+  readonly prefix: string;
+  readonly logits: readonly (readonly number[])[];
+  readonly code: Uint8Array;
+  readonly scale: readonly number[];
+  readonly zeroPoint: readonly number[];
+}
+
 export interface FixtureGenome {
   readonly name: string;
   readonly arch: readonly number[];
   readonly logits: readonly (readonly number[])[];
   readonly splits: readonly FixtureSplit[];
+  readonly bottleneck?: FixtureBottleneck;
 }
 
 export interface Fixture {
@@ -39,6 +51,7 @@ interface RawGenome {
   arch: number[];
   logits: number[][];
   splits: { s: number; image: number; shape: number[]; float32Base64: string }[];
+  bottleneck?: { s: number; width: number; prefix: string; logits: number[][]; codeBase64: string; scale: number[]; zeroPoint: number[] };
 }
 
 export function loadFixture(): Fixture {
@@ -60,6 +73,19 @@ export function loadFixture(): Fixture {
         new Uint8Array(values.buffer).set(b);
         return { s: s.s, image: s.image, shape: s.shape, values };
       }),
+      ...(g.bottleneck === undefined
+        ? {}
+        : {
+            bottleneck: {
+              s: g.bottleneck.s,
+              width: g.bottleneck.width,
+              prefix: g.bottleneck.prefix,
+              logits: g.bottleneck.logits,
+              code: new Uint8Array(Buffer.from(g.bottleneck.codeBase64, 'base64')),
+              scale: g.bottleneck.scale,
+              zeroPoint: g.bottleneck.zeroPoint,
+            },
+          }),
     })),
   };
 }

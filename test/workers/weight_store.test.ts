@@ -49,7 +49,8 @@ test('a valid store loads from either file and widens fp16 exactly', () => {
 test('wrong sizes, hashes, bounds, tensors and versions are refused with one line naming the problem', () => {
   refuses(damaged((_, bin) => bin.subarray(0, bin.length - 8), false), /bytes but the manifest says/);
   refuses(damaged((_, bin) => { bin[100] = (bin[100] as number) ^ 0xff; }, false), /sha256/);
-  refuses(damaged((m) => { m.version = 2; }), /version 2/);
+  refuses(damaged((m) => { m.version = 3; }), /version 3/);
+  refuses(damaged((m) => { m.version = 2; }), /bottlenecks must be a list \(format version 2\)/);
   refuses(damaged((m) => { m.format = 'other'; }), /format must be/);
   refuses(damaged((m) => { (m.tensors[1] as Manifest['tensors'][0]).offset = 1 << 30; }), /outside the/);
   refuses(damaged((m) => { (m.tensors[1] as Manifest['tensors'][0]).offset += 4; }), /multiple of 8/);

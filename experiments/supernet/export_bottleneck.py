@@ -1,0 +1,97 @@
+"""Put trained bottlenecks (bottleneck.py checkpoint) into a weight store: STORE.md format 2.
+
+The supernet's tensors are copied unchanged and in their order (so the .bin starts with the
+same bytes as before), the bottleneck tensors follow; bottlenecks already in the store are kept
+unless the checkpoint has the same (split, width). Atomic (store.write_store).
+
+    /usr/bin/python3 experiments/supernet/export_bottleneck.py \\
+        --checkpoint experiments/supernet/checkpoints/bottleneck/cpu/checkpoint.pt \\
+        --store experiments/supernet/store/fbnet-cifar10.json [--out OTHER] [--positions 1,10]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bottleneck import load_state  # noqa: E402
+from bottleneck_model import Bottleneck, store_prefix, width_of  # noqa: E402
+from model import SpaceConfig  # noqa: E402
+from store import BOTTLENECK_PREFIX, bottleneck_tensor_names, read_store, write_store  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+RECIPE = ("frozen supernet (batch-statistics BN per subnet); per (split, width) encoder 1x1 conv + BN, "
+          "per-image affine int8 with a straight-through estimator, decoder 1x1 conv + BN; rank-c PCA "
+          "start; one uniformly random subnet per step, all widths on the same augmented batch; "
+          "loss KL(unsplit || split) at T = 1 + ce_weight x cross-entropy; Adam, warm-up + cosine")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--checkpoint", required=True, help="bottleneck.py checkpoint.pt")
+    p.add_argument("--store", default=str(HERE / "store" / "fbnet-cifar10.json"), help="input store (v1 or v2)")
+    p.add_argument("--out", help="output store (default: replace --store)")
+    p.add_argument("--positions", help="comma-separated subset of the checkpoint's positions")
+    p.add_argument("--dtype", choices=["float16", "float32"], default="float16")
+    p.add_argument("--include-unfinished", action="store_true",
+                   help="also export positions whose budget is not used up")
+    a = p.parse_args(argv)
+
+    manifest, tensors = read_store(a.store)
+    space = SpaceConfig.from_manifest(manifest["space"])
+    state = load_state(Path(a.checkpoint))
+    # The supernet's identity: the hash of the store the bottlenecks were trained on (a store this
+    # script wrote records that of its supernet-only original).
+    supernet_sha = manifest.get("training", {}).get("bottlenecks", {}).get("supernetSha256", manifest["sha256"])
+    if state.get("store_sha256") != supernet_sha:
+        raise SystemExit(f"{a.checkpoint} was trained on another supernet store "
+                         f"(sha256 {state.get('store_sha256')}, this one {supernet_sha})")
+    keep = {int(s) for s in a.positions.split(",")} if a.positions else None
+    cfg = state["config"]
+    new: Dict[Tuple[int, int], Tuple[Bottleneck, Dict[str, Any]]] = {}
+    for key, rec in state["positions"].items():
+        s = int(key)
+        if keep is not None and s not in keep:
+            continue
+        if not rec["done"] and not a.include_unfinished:
+            print(f"s={s}: not finished ({rec['step']} steps), skipped", file=sys.stderr)
+            continue
+        for d, sd in zip(rec["divisors"], rec["modules"]):
+            w = width_of(rec["channels"], d)
+            b = Bottleneck(rec["channels"], w, space.bn_eps)
+            b.load_state_dict(sd)
+            info = {"steps": rec["step"], "seconds": round(rec["seconds"], 1), "batch": cfg["batch"],
+                    "device": cfg["device"], "threads": cfg["threads"], "lr": cfg["lr"],
+                    "ceWeight": cfg["ce_weight"], "widthsPerStep": len(rec["divisors"])}
+            new[(s, w)] = (b, info)
+    if not new:
+        raise SystemExit("nothing to export")
+
+    entries: List[Dict[str, Any]] = []
+    out_tensors: List[Tuple[str, torch.Tensor]] = [
+        (e["name"], tensors[e["name"]]) for e in manifest["tensors"] if not e["name"].startswith(BOTTLENECK_PREFIX)]
+    for b in manifest.get("bottlenecks", []):  # kept ones first, in their order
+        if (int(b["split"]), int(b["width"])) in new:
+            continue
+        entries.append(b)
+        out_tensors += [(n, tensors[n]) for n in bottleneck_tensor_names(b["prefix"])]
+    for (s, w), (b, info) in sorted(new.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        prefix = store_prefix(s, w)
+        entries.append({"split": s, "channels": b.channels, "width": w, "prefix": prefix, "training": info})
+        out_tensors += list(b.store_tensors(prefix))
+    entries.sort(key=lambda e: (int(e["split"]), -int(e["width"])))
+    training = dict(manifest.get("training", {}))
+    training["bottlenecks"] = {"recipe": RECIPE, "supernetSha256": supernet_sha}
+    out = a.out or a.store
+    m = write_store(out_tensors, space, out, a.dtype, training, manifest.get("split"),
+                    indent=1, bottlenecks=entries)
+    print(f"{out}: version {m['version']}, {len(entries)} bottlenecks, {m['byteLength']:,} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
