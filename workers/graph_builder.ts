@@ -392,7 +392,9 @@ export type NetworkPart =
   | { readonly kind: 'layer'; readonly index: number; readonly candidate: number }
   | { readonly kind: 'head-conv' }
   | { readonly kind: 'pool' }
-  | { readonly kind: 'classifier' };
+  | { readonly kind: 'classifier' }
+  /** A learned bottleneck's device side (1×1 conv + BN, then the int8 quantisation) or server side (1×1 conv + BN). */
+  | { readonly kind: 'bottleneck-encoder' | 'bottleneck-decoder'; readonly split: number; readonly width: number };
 
 export interface PartModel {
   readonly model: Uint8Array;
@@ -438,6 +440,18 @@ export function buildPartModel(store: WeightStore, part: NetworkPart, batch = 1)
       const shape = [space.headChannels, lastSize, lastSize];
       e.w.node('Flatten', [e.w.node('GlobalAveragePool', ['x'])], { axis: 1 }, 'y');
       return { model: e.w.serialize([input(shape)], [out('y', [space.headChannels])], 'pool'), inputShape: [batch, ...shape] };
+    }
+    case 'bottleneck-encoder':
+    case 'bottleneck-decoder': {
+      const code = bottleneckOf(store, part.split, { bottleneck: part.width });
+      if (code === undefined) throw new InputError('a bottleneck part needs a width > 0');
+      const [c, h, w] = splitTensorShape(space, part.split);
+      if (part.kind === 'bottleneck-encoder') {
+        e.w.node('Identity', [payloadRoundTrip(e.w, e.encoder(code, 'x'), 'int8')], {}, 'y');
+        return { model: e.w.serialize([input([c, h, w])], [out('y', [part.width, h, w])], 'encoder'), inputShape: [batch, c, h, w] };
+      }
+      e.w.node('Identity', [e.decoder(code, 'x')], {}, 'y');
+      return { model: e.w.serialize([input([part.width, h, w])], [out('y', [c, h, w])], 'decoder'), inputShape: [batch, part.width, h, w] };
     }
     case 'classifier': {
       const fc = e.w.float('classifier.weight', store.tensor('classifier.weight'), store.shape('classifier.weight'));

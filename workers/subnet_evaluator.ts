@@ -30,8 +30,18 @@ export interface EvaluationTask {
   readonly end: number;
 }
 
+/**
+ * BN statistics of a learned bottleneck's two BNs under `bn: 'recalibrate'`: measured with the
+ * subnet ('recalibrate', on the clean split tensor) or the ones stored with it ('stored', the
+ * training-time running averages over random subnets). See experiments/supernet/README.md for
+ * the measurement behind the default.
+ */
+export type BottleneckBn = 'recalibrate' | 'stored';
+export const DEFAULT_BOTTLENECK_BN: BottleneckBn = 'recalibrate';
+
 export interface EvaluationSettings {
   readonly bn: BnMode;
+  readonly bottleneckBn?: BottleneckBn;
   readonly batchSize: number;
   /** Calibration images for `bn: 'recalibrate'` (training images, never validation/test). */
   readonly calibration?: FloatImages;
@@ -55,7 +65,14 @@ export async function evaluateSubnet(store: WeightStore, images: LabelledImages,
   let statistics: BnStatistics | undefined;
   if (settings.bn === 'recalibrate') {
     if (settings.calibration === undefined) throw new Error("bn 'recalibrate' needs calibration images");
-    statistics = await recalibrateBn(store, task.architecture, settings.calibration, settings.calibrationBatchSize ?? settings.batchSize);
+    const withBottleneck = (task.bottleneck ?? 0) > 0 && (settings.bottleneckBn ?? DEFAULT_BOTTLENECK_BN) === 'recalibrate';
+    statistics = await recalibrateBn(
+      store,
+      task.architecture,
+      settings.calibration,
+      settings.calibrationBatchSize ?? settings.batchSize,
+      withBottleneck ? { split: task.split, width: task.bottleneck as number } : undefined,
+    );
   }
   const t1 = performance.now();
   const model = buildEvaluationModel(store, task.architecture, task.split, task.precision, {

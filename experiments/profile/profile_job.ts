@@ -3,7 +3,9 @@
  * head's conv, pool and classifier) with onnxruntime-node on this machine, at batch 1 on one
  * thread as HW-NAS-Bench measures, and writes a latency table keyed by the official op keys —
  * usable as `--device NAME` / `--server NAME` with `--profile FILE`. A user can profile a real
- * board that runs Node.
+ * board that runs Node. A store with learned bottlenecks (format 2) adds their encoder (1×1 conv
+ * + BN + int8 quantisation) and decoder (1×1 conv + BN) under HW-NAS-Bench-style ConvNorm keys,
+ * which then replace the latency model's fitted estimate (problems/nasc/bottleneck_latency.ts).
  */
 import os from 'node:os';
 import { median } from 'd3-array';
@@ -11,6 +13,7 @@ import * as ort from 'onnxruntime-node';
 import { InputError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
 import { candidateKey, headKeys, stemKey } from '../../problems/nasc/op_keys.js';
+import { decoderKey, encoderKey } from '../../problems/nasc/bottleneck_latency.js';
 import { CANDIDATES, FBNET_LAYERS, HEAD_CHANNELS, STAGE_CHANNELS, STAGE_LAYERS, STAGE_STRIDES, STEM_CHANNELS } from '../../problems/nasc/search_space.js';
 import { buildPartModel, type NetworkPart } from '../../workers/graph_builder.js';
 import { createSession } from '../../workers/onnx_session.js';
@@ -51,8 +54,11 @@ export function checkFbnetShapes(store: WeightStore): void {
   if (!same) throw new InputError('the weight store does not have the FBNet-CIFAR shapes (stem 16, channels 16…352, 32×32 input): its timings would not match the table keys');
 }
 
-/** Every distinct op of the space, keyed by its official HW-NAS-Bench key. */
-export function profiledOps(numClasses: number): Map<string, NetworkPart> {
+/**
+ * Every distinct op of the space, keyed by its official HW-NAS-Bench key, plus the encoder and
+ * decoder of each given bottleneck.
+ */
+export function profiledOps(numClasses: number, bottlenecks: readonly { readonly split: number; readonly width: number }[] = []): Map<string, NetworkPart> {
   const ops = new Map<string, NetworkPart>();
   ops.set(stemKey(), { kind: 'stem' });
   FBNET_LAYERS.forEach((layer, index) => {
@@ -67,12 +73,18 @@ export function profiledOps(numClasses: number): Map<string, NetworkPart> {
   ops.set(head.conv, { kind: 'head-conv' });
   ops.set(head.pool, { kind: 'pool' });
   ops.set(head.fc, { kind: 'classifier' });
+  for (const { split, width } of bottlenecks) {
+    const enc = encoderKey(split, width);
+    const dec = decoderKey(split, width);
+    if (!ops.has(enc)) ops.set(enc, { kind: 'bottleneck-encoder', split, width });
+    if (!ops.has(dec)) ops.set(dec, { kind: 'bottleneck-decoder', split, width });
+  }
   return ops;
 }
 
 export async function profile(store: WeightStore, options: ProfileOptions): Promise<Profile> {
   checkFbnetShapes(store);
-  const ops = profiledOps(store.space.numClasses);
+  const ops = profiledOps(store.space.numClasses, store.manifest.bottlenecks);
   const rng = Rng.fromSeed(1);
   const table: Record<string, number> = {};
   let done = 0;

@@ -1,6 +1,6 @@
 /**
  * The NASC problem: minimise [top-1 error, end-to-end latency] (+ optionally device energy or
- * payload bytes) over (architecture, split[, precision]), subject to
+ * payload bytes) over (architecture, split[, precision][, bottleneck width]), subject to
  *   g0 = totalMs − latencyBoundMs ≤ 0   (latency bound)
  *   g1 = sMin − s ≤ 0                   (privacy; normally kept by PrivacyRepair, checked anyway)
  *
@@ -14,6 +14,7 @@ import type { Problem } from '../../core/problem.js';
 import type { SearchSpace } from '../../core/space.js';
 import type { Genome } from '../../core/variables.js';
 import { AccuracyCache, accuracyKeyOf } from './accuracy_cache.js';
+import type { BottleneckSet } from './bottleneck.js';
 import { PAYLOAD_PRECISIONS, type AccuracyOracle, type AccuracyResult, type PayloadPrecision } from './accuracy_oracle.js';
 import type { LatencyTable } from './latency_table.js';
 import { SplitLatencyModel, type LatencyBreakdown } from './latency_model.js';
@@ -26,10 +27,12 @@ export interface NascInfo {
   readonly architecture: number[];
   readonly split: number;
   readonly precision: PayloadPrecision;
+  /** Width of the learned bottleneck at the split (0: none). */
+  readonly bottleneck: number;
   /** Top-1 accuracy in [0, 1] (NaN when the oracle failed). */
   readonly accuracy: number;
   readonly images: number;
-  /** The accuracy cache key: 'exact' or '<precision>@<split>'. */
+  /** The accuracy cache key: 'exact', '<precision>@<split>' or 'int8@<split>/<width>'. */
   readonly accuracyKey: string;
   readonly latency: LatencyBreakdown;
   readonly withinBound: boolean;
@@ -56,8 +59,16 @@ export const OBJECTIVE_PAYLOAD = 'payload_bytes';
 export const CONSTRAINT_BOUND = 'latency_bound';
 export const CONSTRAINT_PRIVACY = 'privacy';
 
-export function scenarioLayout(s: Scenario): GenomeLayout {
-  return { split: s.splitEncoding, precision: s.precision };
+/**
+ * The scenario's genome layout. The extended space needs the trained bottlenecks (from the
+ * weights, `AccuracyOracle.bottlenecks`); an InputError when there are none.
+ */
+export function scenarioLayout(s: Scenario, bottlenecks?: BottleneckSet): GenomeLayout {
+  if (s.space !== 'extended') return { split: s.splitEncoding, precision: s.precision };
+  if (bottlenecks === undefined || bottlenecks.size === 0) {
+    throw new InputError(`scenario ${s.name}: the extended space needs weights with trained bottlenecks (a format-2 weight store); these have none`);
+  }
+  return { split: s.splitEncoding, precision: s.precision, bottleneck: bottlenecks };
 }
 
 export class NascProblem implements Problem<NascInfo> {
@@ -82,7 +93,7 @@ export class NascProblem implements Problem<NascInfo> {
     this.oracle = opts.oracle;
     this.cache = opts.cache ?? new AccuracyCache(opts.oracle);
     if (this.cache.oracle !== opts.oracle) throw new Error('NascProblem: the shared accuracy cache wraps another oracle');
-    this.layout = opts.layout ?? scenarioLayout(s);
+    this.layout = opts.layout ?? scenarioLayout(s, opts.oracle.bottlenecks);
     this.space = nascSearchSpace(this.layout);
     this.repair = new PrivacyRepair(s.sMin);
     this.name = opts.name ?? `nasc(${s.name})`;
@@ -149,12 +160,13 @@ export class NascProblem implements Problem<NascInfo> {
   }
 
   private evaluation(d: DecodedGenome, acc: AccuracyResult): Evaluation<NascInfo> {
-    const latency = this.model.breakdown(d.architecture, d.split, d.precision);
+    const latency = this.model.breakdown(d.architecture, d.split, d.precision, d.bottleneck ?? 0);
     const s = this.scenario;
     const info: NascInfo = {
       architecture: [...d.architecture],
       split: d.split,
       precision: d.precision,
+      bottleneck: d.bottleneck ?? 0,
       accuracy: acc.accuracy,
       images: acc.images,
       accuracyKey: accuracyKeyOf(d),
@@ -179,5 +191,5 @@ function maxPayload(numClasses: number): number {
 
 function layoutLabel(layout: GenomeLayout): string {
   const split = typeof layout.split === 'object' ? `s=${layout.split.fixed}` : `s:${layout.split}`;
-  return `${split},${layout.precision}`;
+  return `${split},${layout.precision}${layout.bottleneck === undefined ? '' : ',bottleneck'}`;
 }

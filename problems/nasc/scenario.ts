@@ -11,6 +11,9 @@ import { DEFAULT_LINK, type LinkParams } from './link_model.js';
 import { MAX_SPLIT } from './search_space.js';
 
 export type ThirdObjective = 'energy' | 'payload';
+/** 'fbnet': architecture + split (+ precision); 'extended': also a learned bottleneck at the split. */
+export type SpaceName = 'fbnet' | 'extended';
+export const SPACE_NAMES: readonly SpaceName[] = ['fbnet', 'extended'];
 export const THIRD_OBJECTIVES: readonly ThirdObjective[] = ['energy', 'payload'];
 
 export interface Scenario extends LinkParams {
@@ -29,6 +32,8 @@ export interface Scenario extends LinkParams {
   readonly numClasses: number;
   readonly thirdObjective?: ThirdObjective;
   readonly splitEncoding: 'integer' | 'categorical';
+  /** Absent = 'fbnet'. 'extended' adds the bottleneck width gene (needs trained bottlenecks in the weights). */
+  readonly space?: SpaceName;
 }
 
 const FIELDS = [
@@ -47,6 +52,7 @@ const FIELDS = [
   'numClasses',
   'thirdObjective',
   'splitEncoding',
+  'space',
 ] as const;
 
 export function parseScenario(json: unknown, source: string): Scenario {
@@ -89,6 +95,7 @@ export function parseScenario(json: unknown, source: string): Scenario {
     numClasses: num('numClasses', (x) => Number.isInteger(x) && x >= 1, 'an integer >= 1', 10),
     splitEncoding: oneOf('splitEncoding', ['integer', 'categorical'] as const, 'integer'),
     ...(o.thirdObjective === undefined ? {} : { thirdObjective: oneOf('thirdObjective', THIRD_OBJECTIVES) }),
+    ...(o.space === undefined ? {} : { space: oneOf('space', SPACE_NAMES) }),
     ...(o.comment === undefined ? {} : { comment: str('comment') }),
   };
   return scenario;

@@ -7,6 +7,7 @@ import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
 import { defaultWeights } from '../../experiments/paths.js';
 import { profile, profiledOps } from '../../experiments/profile/profile_job.js';
 import { loadWeightStore } from '../../workers/weight_store.js';
+import { encoderKey } from '../../problems/nasc/bottleneck_latency.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -15,6 +16,17 @@ test('the profiled ops are exactly the distinct official keys of the space (stem
   assert.equal(ops.size, 112);
   assert.ok([...ops.keys()].every((k) => /^(ConvBlock|Skip|ConvNorm|AvgP|FC)_/.test(k)));
   assert.ok(ops.has('FC_Cin1504_Cout10'));
+});
+
+test('a store\'s bottlenecks add their encoder and decoder under ConvNorm keys (one per shape)', () => {
+  const ops = profiledOps(10, [
+    { split: 10, width: 16 },
+    { split: 11, width: 16 },
+    { split: 18, width: 46 },
+  ]);
+  assert.equal(ops.size, 112 + 4);
+  assert.deepEqual(ops.get(encoderKey(10, 16)), { kind: 'bottleneck-encoder', split: 10, width: 16 });
+  assert.deepEqual(ops.get('ConvNorm_H4_W4_Cin46_Cout184_kernel1_stride1_group1'), { kind: 'bottleneck-decoder', split: 18, width: 46 });
 });
 
 test('a narrow store is refused: its timings would not match the table keys', async () => {
@@ -32,4 +44,11 @@ test('profiling the shipped store gives a table the latency model accepts', { sk
   const small = model.breakdown(Array(22).fill(0), 22, 'fp32');
   assert.ok(all.deviceMs > 0 && small.deviceMs > 0);
   assert.ok(all.deviceMs > small.deviceMs, `largest ${all.deviceMs} ms should cost more than smallest ${small.deviceMs} ms`);
+  // the store's bottlenecks were timed, and those timings replace the fitted estimate
+  const first = store.manifest.bottlenecks[0];
+  if (first !== undefined) {
+    assert.ok((model.costs.encoder?.measured ?? 0) > 0);
+    const b = model.breakdown(Array(22).fill(7), first.split, 'int8', first.width);
+    assert.equal(b.encoderMs, (table.here_latency as Record<string, number>)[encoderKey(first.split, first.width)]);
+  }
 });

@@ -62,7 +62,7 @@ describe('nasc latency', () => {
   it('prints the JSON breakdown', async () => {
     const out = await run(['latency', '--lut', lut, '--scenario', scenarioFile, '--arch', 'skip', '--split', '22', '--json']);
     const j = JSON.parse(out) as Record<string, number>;
-    assert.deepEqual(Object.keys(j).sort(), ['deviceEnergyMj', 'deviceMs', 'linkMs', 'payloadBytes', 'serverMs', 'totalMs']);
+    assert.deepEqual(Object.keys(j).sort(), ['decoderMs', 'deviceEnergyMj', 'deviceMs', 'encoderMs', 'linkMs', 'payloadBytes', 'serverMs', 'totalMs']);
     assert.equal(j.serverMs, 0);
     assert.equal(j.payloadBytes, 40);
     const text = await run(['latency', '--lut', lut, '--scenario', scenarioFile, '--arch', 'skip', '--split', '0']);

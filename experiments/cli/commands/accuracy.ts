@@ -4,6 +4,8 @@
  *
  *   nasc accuracy --arch 7,7,…,7 --split 9 --precision int8 --images 1000 --json
  *     → {"accuracy":0.62,"images":1000,"seconds":7.1}
+ *   nasc accuracy --arch k5_e6 --split 10 --bottleneck 16 --precision int8 --images 1000 --json
+ *     (through the store's learned bottleneck of 16 channels at split 10)
  */
 import { defaultWeights } from '../../paths.js';
 import type { Argv, CommandModule } from 'yargs';
@@ -21,6 +23,7 @@ export interface AccuracyArgs {
   arch: string;
   split: number;
   precision: string;
+  bottleneck?: number;
   images?: number;
   weights?: string;
   workers?: number;
@@ -48,6 +51,8 @@ export async function accuracyReport(args: AccuracyArgs): Promise<AccuracyReport
   const bn = (args.bn ?? DEFAULT_BN_MODE) as BnMode;
   if (!BN_MODES.includes(bn)) throw new InputError(`--bn must be one of ${BN_MODES.join(', ')}, got "${args.bn}"`);
   const architecture = parseArchitecture(args.arch);
+  const bottleneck = args.bottleneck ?? 0;
+  if (bottleneck !== 0 && args.precision !== 'int8') throw new InputError(`--bottleneck sends an int8 payload: pass --precision int8 (got ${args.precision})`);
   const weights = args.weights ?? defaultWeights();
   const store = loadWeightStore(weights);
   const dataDir = resolveDataDir(args['data-dir']);
@@ -72,7 +77,7 @@ export async function accuracyReport(args: AccuracyArgs): Promise<AccuracyReport
     ...(args['batch-size'] === undefined ? {} : { batchSize: args['batch-size'] }),
   });
   try {
-    const [r] = await oracle.accuracy([{ architecture, split: args.split, precision: args.precision as PayloadPrecision }]);
+    const [r] = await oracle.accuracy([{ architecture, split: args.split, precision: args.precision as PayloadPrecision, ...(bottleneck === 0 ? {} : { bottleneck }) }]);
     if (r === undefined) throw new Error('no result');
     const seconds = (performance.now() - started) / 1000;
     return { accuracy: r.accuracy, images: r.images, seconds, ...(r.failure === undefined ? {} : { failure: r.failure }) };
@@ -89,6 +94,7 @@ export const accuracyCommand: CommandModule<object, AccuracyArgs> = {
       .option('arch', { type: 'string', demandOption: true, describe: '22 comma-separated candidates, indices 0..8 or names k3_e1..skip (one item = all layers)' })
       .option('split', { coerce: positiveInteger('split', true), default: 0, describe: 'split point 0..22 (0 = image sent, 22 = device-only)' })
       .option('precision', { type: 'string', default: 'fp32', describe: 'payload precision at the split: fp32|fp16|int8' })
+      .option('bottleneck', { coerce: positiveInteger('bottleneck', true), describe: 'width c of the store\'s learned bottleneck at the split (needs --precision int8; 0 = none)' })
       .option('images', { coerce: positiveInteger('images'), describe: 'first N test images (default: all 10,000)' })
       .option('weights', { type: 'string', describe: 'weight store .json or .bin (default: experiments/supernet/store/fbnet-cifar10.json)' })
       .option('workers', { coerce: positiveInteger('workers'), describe: 'worker threads (default: one per core)' })

@@ -3,6 +3,7 @@
  * under a scenario, from the HW-NAS-Bench tables (or a profile), e.g.
  *
  *   nasc latency --scenario experiments/scenarios/default.json --arch k5_e6 --split 1 --precision int8 --json
+ *   nasc latency --scenario default --arch k5_e6 --split 9 --bottleneck 8 --precision int8 --json   (payloadBytes 2,056)
  */
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../../core/errors.js';
@@ -14,6 +15,7 @@ import { DEFAULT_LINK, checkLink, type LinkParams } from '../../../problems/nasc
 import { loadScenario, type Scenario } from '../../../problems/nasc/scenario.js';
 import { resolveScenario } from '../../scenarios.js';
 import { MAX_SPLIT, architectureNames, parseArchitecture } from '../../../problems/nasc/search_space.js';
+import { levelOfWidth } from '../../../problems/nasc/bottleneck.js';
 import { resolveDataDir } from '../options.js';
 
 export interface LatencyArgs {
@@ -21,6 +23,7 @@ export interface LatencyArgs {
   arch: string;
   split: string;
   precision?: string;
+  bottleneck?: string;
   lut?: string;
   profile?: string[];
   device?: string;
@@ -39,6 +42,8 @@ export interface LatencyReport extends LatencyBreakdown {
   readonly architecture: string[];
   readonly split: number;
   readonly precision: PayloadPrecision;
+  /** Width of the learned bottleneck at the split (0: none). */
+  readonly bottleneck: number;
   readonly device: string;
   readonly server: string;
   readonly link: LinkParams;
@@ -79,11 +84,16 @@ export function latencyReport(args: LatencyArgs): LatencyReport {
   const architecture = parseArchitecture(args.arch);
   const split = number('split', args.split) as number;
   if (!Number.isInteger(split) || split < 0 || split > MAX_SPLIT) throw new InputError(`--split must be an integer in 0..${MAX_SPLIT}, got ${args.split}`);
+  const bottleneck = number('bottleneck', args.bottleneck) ?? 0;
+  if (bottleneck !== 0) {
+    if (precision !== 'int8') throw new InputError(`--bottleneck sends an int8 payload: pass --precision int8 (got ${precision})`);
+    levelOfWidth(split, bottleneck); // an InputError unless c is C/2, C/4, C/8 or C/16 at this split
+  }
 
   const lut = args.lut ?? dataFile(resolveDataDir(args['data-dir']), 'fbnetLut');
   const table = LatencyTable.merge([loadLatencyTable(lut), ...(args.profile ?? []).map(loadLatencyTable)]);
   const model = SplitLatencyModel.fromTable(table, { device, server, link, numClasses });
-  return { ...model.breakdown(architecture, split, precision), architecture: architectureNames(architecture), split, precision, device, server, link };
+  return { ...model.breakdown(architecture, split, precision, bottleneck), architecture: architectureNames(architecture), split, precision, bottleneck, device, server, link };
 }
 
 export function formatLatency(r: LatencyReport): string {
@@ -92,9 +102,12 @@ export function formatLatency(r: LatencyReport): string {
     ['architecture', r.architecture.join(',')],
     ['split', `${r.split} (${r.split === 0 ? 'server-only, image sent' : r.split === MAX_SPLIT ? 'device-only, scores sent' : `stem + layers 0..${r.split - 1} on ${r.device}`})`],
     ['precision', r.precision],
+    ...(r.bottleneck === 0 ? [] : [['bottleneck', `${r.bottleneck} channels (learned encoder/decoder)`] as [string, string]]),
     ['link', `${r.link.bandwidthMbps} Mbit/s, rtt ${r.link.rttMs} ms, ${r.link.packetBytes} B/packet + ${r.link.headerBytes} B header, loss ${r.link.lossRate}`],
     [`device (${r.device})`, ms(r.deviceMs)],
+    ...(r.bottleneck === 0 ? [] : [[`encoder (${r.device}, estimated)`, ms(r.encoderMs)] as [string, string]]),
     ['link', `${ms(r.linkMs)} (${r.payloadBytes} B)`],
+    ...(r.bottleneck === 0 ? [] : [[`decoder (${r.server}, estimated)`, ms(r.decoderMs)] as [string, string]]),
     [`server (${r.server})`, ms(r.serverMs)],
     ['total', ms(r.totalMs)],
     ...(r.deviceEnergyMj === undefined ? [] : [['device energy', `${r.deviceEnergyMj.toFixed(3)} mJ`] as [string, string]]),
@@ -112,6 +125,7 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
       .option('arch', { type: 'string', demandOption: true, describe: '22 comma-separated candidates, indices 0..8 or names k3_e1..skip (one item = all layers)' })
       .option('split', { type: 'string', demandOption: true, describe: `split point 0..${MAX_SPLIT} (0 = send the image, ${MAX_SPLIT} = device-only)` })
       .option('precision', { type: 'string', describe: 'payload precision fp32|fp16|int8 (default: the scenario\'s)' })
+      .option('bottleneck', { type: 'string', describe: 'width c of a learned bottleneck at the split (C/2, C/4, C/8 or C/16 channels; int8 payload c·H·W + 8 B); 0 = none' })
       .option('lut', { type: 'string', describe: 'cost table (default: <data-dir>/hw-nas-bench/fbnet_cifar100_lut.json)' })
       .option('profile', { type: 'string', array: true, describe: 'extra {metric: {key: value}} tables (e.g. from nasc profile); override metrics of --lut' })
       .option('device', { type: 'string', describe: 'IoT device (edgegpu, raspi4, pixel3, eyeriss, fpga, or a profiled one)' })
@@ -123,12 +137,12 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
       .option('header-bytes', { type: 'string', describe: 'header bytes per packet (default 0)' })
       .option('classes', { type: 'string', describe: 'number of classes (FC_Cin1504_Cout<N> must be in the table; default 10)' })
       .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print {deviceMs, linkMs, serverMs, totalMs, payloadBytes}' }) as unknown as Argv<LatencyArgs>,
+      .option('json', { type: 'boolean', default: false, describe: 'print {deviceMs, encoderMs, linkMs, decoderMs, serverMs, totalMs, payloadBytes}' }) as unknown as Argv<LatencyArgs>,
   handler: (args) => {
     const r = latencyReport(args);
     if (args.json) {
-      const { deviceMs, linkMs, serverMs, totalMs, payloadBytes, deviceEnergyMj } = r;
-      process.stdout.write(`${JSON.stringify({ deviceMs, linkMs, serverMs, totalMs, payloadBytes, ...(deviceEnergyMj === undefined ? {} : { deviceEnergyMj }) })}\n`);
+      const { deviceMs, encoderMs, linkMs, decoderMs, serverMs, totalMs, payloadBytes, deviceEnergyMj } = r;
+      process.stdout.write(`${JSON.stringify({ deviceMs, encoderMs, linkMs, decoderMs, serverMs, totalMs, payloadBytes, ...(deviceEnergyMj === undefined ? {} : { deviceEnergyMj }) })}\n`);
       return;
     }
     process.stdout.write(`${formatLatency(r)}\n`);

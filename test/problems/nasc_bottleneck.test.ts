@@ -1,0 +1,200 @@
+/**
+ * The extended space: bottleneck widths and payload, the width-level gene, cache keys, the
+ * encoder/decoder latency estimate (fit on the real HW-NAS-Bench table when NASC_DATA is set,
+ * else on the synthetic one) and its override by a table's own entry, and the problem.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { accuracyKeyOf, canonicalQuery } from '../../problems/nasc/accuracy_cache.js';
+import { dataFile } from '../../problems/data_dir.js';
+import { BottleneckSet, bottleneckPayloadBytes, bottleneckWidth, levelOfWidth, widthOfLevel } from '../../problems/nasc/bottleneck.js';
+import { bottleneckMacs, conv1x1Points, decoderKey, encoderKey, fitConvCost, predictConvCost } from '../../problems/nasc/bottleneck_latency.js';
+import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
+import { LatencyTable, loadLatencyTable } from '../../problems/nasc/latency_table.js';
+import { DEFAULT_LINK } from '../../problems/nasc/link_model.js';
+import { NascProblem } from '../../problems/nasc/problem.js';
+import { ProxyAccuracyOracle } from '../../problems/nasc/proxy_oracle.js';
+import { parseScenario } from '../../problems/nasc/scenario.js';
+import { BOTTLENECK_GENE, NUM_LAYERS, bottleneckGeneIndex, decodeGenome, encodeGenome, genomeLength, nascVariables, type GenomeLayout } from '../../problems/nasc/search_space.js';
+import { realDataDir, syntheticLut } from '../fixtures/nasc/synthetic_lut.js';
+
+const synthetic = LatencyTable.parse({ raw_lut: syntheticLut() }, 'synthetic');
+const trained = new BottleneckSet([
+  { split: 10, width: 32 },
+  { split: 10, width: 16 },
+  { split: 10, width: 4 },
+  { split: 1, width: 1 },
+]);
+const arch = (c: number): number[] => new Array<number>(NUM_LAYERS).fill(c);
+
+describe('bottleneck widths and payload', () => {
+  it('widths are C/2 … C/16 rounded down, at least 1', () => {
+    assert.deepEqual([1, 2, 3, 4].map((l) => widthOfLevel(9, l)), [16, 8, 4, 2]);
+    assert.deepEqual([1, 2, 3, 4].map((l) => widthOfLevel(2, l)), [12, 6, 3, 1]);
+    assert.deepEqual([1, 2, 3, 4].map((l) => widthOfLevel(18, l)), [92, 46, 23, 11]);
+    assert.equal(widthOfLevel(9, 0), 0);
+    assert.equal(bottleneckWidth(16, 16), 1);
+    assert.equal(levelOfWidth(10, 16), 2);
+    assert.equal(levelOfWidth(10, 0), 0);
+    assert.throws(() => levelOfWidth(9, 7), /bottleneck width 7 at split 9 \(C = 32\) is not one of 16, 8, 4, 2/);
+    assert.throws(() => widthOfLevel(0, 1), /split in 1..21/);
+    assert.throws(() => widthOfLevel(22, 1), /split in 1..21/);
+  });
+
+  it('payload = c·H·W int8 bytes + 8 (s = 9, c = 8: 2,056 B)', () => {
+    assert.equal(bottleneckPayloadBytes(9, 8), 2056);
+    assert.equal(bottleneckPayloadBytes(1, 1), 1032);
+    assert.equal(bottleneckPayloadBytes(21, 11), 11 * 16 + 8);
+  });
+
+  it('a set answers which (split, width) are trained and maps untrained levels to none', () => {
+    assert.equal(trained.size, 4);
+    assert.deepEqual(trained.splits, [1, 10]);
+    assert.deepEqual(trained.widths(10), [32, 16, 4]);
+    assert.equal(trained.decodeLevel(10, 2), 16);
+    assert.equal(trained.decodeLevel(10, 3), 0); // C/8 = 8 not trained at 10
+    assert.equal(trained.decodeLevel(6, 1), 0);
+    assert.equal(trained.decodeLevel(0, 1), 0);
+    assert.equal(trained.decodeLevel(22, 1), 0);
+    assert.throws(() => new BottleneckSet([{ split: 10, width: 5 }]), /not one of 32, 16, 8, 4/);
+  });
+});
+
+describe('the width-level gene', () => {
+  const layout: GenomeLayout = { split: 'integer', precision: 'fp32', bottleneck: trained };
+  it('adds one integer gene 0..4 after split (and precision)', () => {
+    assert.equal(genomeLength(layout), NUM_LAYERS + 2);
+    assert.equal(bottleneckGeneIndex(layout), NUM_LAYERS + 1);
+    const v = nascVariables(layout).at(-1);
+    assert.deepEqual(v, { kind: 'integer', name: BOTTLENECK_GENE, lower: 0, upper: 4 });
+    const searched: GenomeLayout = { split: 'categorical', precision: 'search', bottleneck: trained };
+    assert.equal(bottleneckGeneIndex(searched), NUM_LAYERS + 2);
+    assert.equal(bottleneckGeneIndex({ split: 'integer', precision: 'fp32' }), -1);
+  });
+
+  it('decodes a trained level to its width with an int8 payload, an untrained one to none', () => {
+    assert.deepEqual(decodeGenome(layout, [...arch(2), 10, 2]), { architecture: arch(2), split: 10, precision: 'int8', bottleneck: 16 });
+    assert.deepEqual(decodeGenome(layout, [...arch(2), 10, 3]), { architecture: arch(2), split: 10, precision: 'fp32', bottleneck: 0 });
+    assert.deepEqual(decodeGenome(layout, [...arch(2), 22, 1]), { architecture: arch(2), split: 22, precision: 'fp32', bottleneck: 0 });
+    assert.throws(() => decodeGenome(layout, [...arch(2), 10, 5]), /bottleneck gene 5 is not in 0..4/);
+  });
+
+  it('encodes decoded genomes back (an untrained level comes back as 0)', () => {
+    for (let s = 0; s <= 22; s++) {
+      for (let level = 0; level < 5; level++) {
+        const d = decodeGenome(layout, [...arch(7), s, level]);
+        const g = encodeGenome(layout, d);
+        assert.deepEqual(decodeGenome(layout, g), d);
+        assert.equal(g.at(-1), (d.bottleneck ?? 0) > 0 ? level : 0);
+      }
+    }
+    const searched: GenomeLayout = { split: 'integer', precision: 'search', bottleneck: trained };
+    assert.deepEqual(encodeGenome(searched, decodeGenome(searched, [...arch(1), 1, 0, 4])), [...arch(1), 1, 2, 4]);
+    assert.throws(() => encodeGenome(layout, { architecture: arch(1), split: 10, precision: 'int8', bottleneck: 8 }), /no trained bottleneck of width 8 at split 10/);
+    assert.throws(() => encodeGenome({ split: 'integer', precision: 'int8' }, { architecture: arch(1), split: 10, precision: 'int8', bottleneck: 16 }), /needs the extended space/);
+  });
+
+  it('keys the accuracy cache per (int8, split, width)', () => {
+    assert.equal(accuracyKeyOf({ split: 10, precision: 'int8', bottleneck: 16 }), 'int8@10/16');
+    assert.equal(accuracyKeyOf({ split: 10, precision: 'int8', bottleneck: 0 }), 'int8@10');
+    assert.equal(accuracyKeyOf({ split: 10, precision: 'fp32' }), 'exact');
+    assert.deepEqual(canonicalQuery({ architecture: arch(0), split: 10, precision: 'int8', bottleneck: 4 }), { architecture: arch(0), split: 10, precision: 'int8', bottleneck: 4 });
+  });
+});
+
+describe('encoder/decoder latency', () => {
+  it('fits cost = a + b·MACs on the 1×1 conv entries and reports the error', () => {
+    const f = fitConvCost(synthetic, 'tiny');
+    const pts = conv1x1Points(synthetic, 'tiny_latency');
+    assert.equal(f.points, pts.length);
+    assert.ok(pts.length >= 3 && pts.every((p) => /^Skip_/.test(p.key)));
+    // the residuals of a least-squares line sum to zero
+    const sum = pts.reduce((a, p) => a + (f.intercept + f.perMac * p.macs - p.cost), 0);
+    assert.ok(Math.abs(sum) < 1e-9);
+    assert.ok(f.looRms >= f.rms);
+  });
+
+  it('on the real tables: raspi4 0.15 ms + 0.11 ms/MMAC, edgegpu 0.44 ms (leave-one-out RMS 0.09 / 0.008 ms)', { skip: realDataDir() === undefined ? 'NASC_DATA not set' : false }, () => {
+    const table = loadLatencyTable(dataFile(realDataDir() as string, 'fbnetLut'));
+    const r = fitConvCost(table, 'raspi4');
+    const e = fitConvCost(table, 'edgegpu');
+    assert.equal(r.points, 12);
+    assert.ok(Math.abs(r.intercept - 0.1507) < 1e-3 && Math.abs(r.perMac * 1e6 - 0.1117) < 1e-3, JSON.stringify(r));
+    assert.ok(Math.abs(e.intercept - 0.4352) < 1e-3 && r.looRms < 0.1 && e.looRms < 0.01, JSON.stringify(e));
+    const model = SplitLatencyModel.fromTable(table, { device: 'raspi4', server: 'edgegpu', link: { ...DEFAULT_LINK, bandwidthMbps: 10 }, numClasses: 10 });
+    const b = model.breakdown(arch(7), 9, 'int8', 8);
+    assert.equal(b.payloadBytes, 2056);
+    assert.ok(Math.abs(b.encoderMs - predictConvCost(r, bottleneckMacs(9, 8))) < 1e-12);
+    assert.ok(Math.abs(b.decoderMs - predictConvCost(e, bottleneckMacs(9, 8))) < 1e-12);
+    assert.equal(b.totalMs, b.deviceMs + b.encoderMs + b.linkMs + b.decoderMs + b.serverMs);
+    const plain = model.breakdown(arch(7), 9, 'int8');
+    assert.equal(plain.encoderMs, 0);
+    assert.equal(plain.decoderMs, 0);
+    assert.equal(plain.payloadBytes, 8200);
+    assert.equal(plain.deviceMs, b.deviceMs);
+    assert.equal(plain.serverMs, b.serverMs);
+  });
+
+  it('a table entry with the op\'s own key overrides the fit (e.g. from nasc profile)', () => {
+    const lut = syntheticLut();
+    lut.tiny_latency = { ...lut.tiny_latency, [encoderKey(10, 16)]: 7.5 };
+    lut.big_latency = { ...lut.big_latency, [decoderKey(10, 16)]: 0.25 };
+    const table = LatencyTable.parse({ raw_lut: lut }, 'override');
+    assert.equal(encoderKey(10, 16), 'ConvNorm_H8_W8_Cin64_Cout16_kernel1_stride1_group1');
+    const model = SplitLatencyModel.fromTable(table, { device: 'tiny', server: 'big', link: { ...DEFAULT_LINK, bandwidthMbps: 10 }, numClasses: 10 });
+    const b = model.breakdown(arch(0), 10, 'int8', 16);
+    assert.equal(b.encoderMs, 7.5);
+    assert.equal(b.decoderMs, 0.25);
+    assert.equal(model.costs.encoder?.measured, 4); // s = 10..13 share the 64×8×8 shape, so the key
+    const other = model.breakdown(arch(0), 10, 'int8', 32);
+    assert.equal(other.encoderMs, predictConvCost(fitConvCost(table, 'tiny'), bottleneckMacs(10, 32)));
+    // energy of the encoder joins the device's energy when the device has an energy metric
+    assert.ok((b.deviceEnergyMj as number) > (model.breakdown(arch(0), 10, 'int8').deviceEnergyMj as number));
+  });
+
+  it('a metric with fewer than 3 1×1 conv entries cannot be fitted; a model without an estimate refuses bottlenecks', () => {
+    const table = LatencyTable.parse({ few_latency: { Skip_H8_W8_Cin64_Cout112_stride1: 0.2, Skip_H8_W8_Cin64_Cout64_stride1: 0.01, Skip_H4_W4_Cin184_Cout352_stride1: 0.3 } }, 'few');
+    assert.throws(() => fitConvCost(table, 'few'), /few_latency: 2 shape-changing skip \(1×1 conv\) entries, the encoder\/decoder estimate needs at least 3/);
+    const full = SplitLatencyModel.fromTable(synthetic, { device: 'tiny', server: 'big', link: { ...DEFAULT_LINK, bandwidthMbps: 10 }, numClasses: 10 });
+    const { encoder: _e, decoder: _d, ...rest } = full.costs;
+    const bare = new SplitLatencyModel(rest, full.link, 10);
+    assert.throws(() => bare.breakdown(arch(0), 10, 'int8', 16), /no encoder\/decoder latency estimate/);
+    assert.equal(bare.breakdown(arch(0), 10, 'int8').encoderMs, 0);
+  });
+});
+
+describe('the extended space in the problem', () => {
+  const scenario = parseScenario({ device: 'tiny', server: 'big', bandwidthMbps: 10, latencyBoundMs: 40, sMin: 1, space: 'extended' }, 'ext.json');
+
+  it('reads "space" from the scenario and refuses unknown values', () => {
+    assert.equal(scenario.space, 'extended');
+    assert.equal(parseScenario({ device: 'a', server: 'b', bandwidthMbps: 1, latencyBoundMs: 1 }, 'x.json').space, undefined);
+    assert.throws(() => parseScenario({ device: 'a', server: 'b', bandwidthMbps: 1, latencyBoundMs: 1, space: 'wide' }, 'x.json'), /space = "wide", must be one of fbnet, extended/);
+  });
+
+  it('adds the gene from the oracle\'s trained set and evaluates bottleneck genomes with their payload, codec latency and cache key', async () => {
+    const oracle = new ProxyAccuracyOracle(10, 0, trained);
+    const problem = NascProblem.fromTable(scenario, synthetic, oracle);
+    assert.equal(problem.space.size, NUM_LAYERS + 2);
+    const [withB, untrained, plain] = await problem.evaluate([
+      [...arch(3), 10, 2],
+      [...arch(3), 10, 3],
+      [...arch(3), 10, 0],
+    ]);
+    assert.ok(withB?.info !== undefined && untrained?.info !== undefined && plain !== undefined);
+    assert.equal(withB.info.bottleneck, 16);
+    assert.equal(withB.info.precision, 'int8');
+    assert.equal(withB.info.accuracyKey, 'int8@10/16');
+    assert.equal(withB.info.latency.payloadBytes, 16 * 8 * 8 + 8);
+    assert.ok(withB.info.latency.encoderMs > 0 && withB.info.latency.decoderMs > 0);
+    assert.equal(withB.objectives[1], withB.info.latency.totalMs);
+    assert.ok((withB.objectives[0] as number) > (plain.objectives[0] as number), 'the proxy charges the squeeze');
+    assert.equal(untrained.info.bottleneck, 0);
+    assert.equal(untrained.info.accuracyKey, 'exact');
+    assert.deepEqual(untrained.objectives, plain.objectives);
+  });
+
+  it('refuses the extended space when the weights have no bottlenecks', () => {
+    assert.throws(() => NascProblem.fromTable(scenario, synthetic, new ProxyAccuracyOracle()), /extended space needs weights with trained bottlenecks/);
+  });
+});
