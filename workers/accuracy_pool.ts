@@ -22,13 +22,13 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { InputError } from '../core/errors.js';
 import type { AccuracyOracle, AccuracyResult, PayloadPrecision, SubnetQuery } from '../problems/nasc/accuracy_oracle.js';
-import { BottleneckSet } from '../problems/nasc/bottleneck.js';
 import type { BnMode } from './bn_statistics.js';
 import { CIFAR10_IMAGE_BYTES, toFloatBatch } from './cifar10.js';
 import type { FaultInjection, WorkerSetup } from './evaluate_worker.js';
 import type { EvaluationOutcome, EvaluationTask } from './subnet_evaluator.js';
 import { checkArchitecture, checkSplit, layerCount } from './supernet_space.js';
-import { loadWeightStore, type WeightStore } from './weight_store.js';
+import { fbnetBottleneckSet } from './store_bottlenecks.js';
+import { loadWeightStore } from './weight_store.js';
 
 /** Measured defaults (workers/README.md): recalibrated BN ranks subnets like batch statistics, running BN does not; 250 calibration images rank like 500 (Kendall τ 0.94). */
 export const DEFAULT_BN_MODE: BnMode = 'recalibrate';
@@ -78,7 +78,7 @@ export class OnnxAccuracyOracle implements AccuracyOracle {
   readonly bn: BnMode;
   readonly imageCount: number;
   /** The store's learned bottlenecks (undefined when the store's space is not the FBNet one). */
-  readonly bottlenecks?: BottleneckSet;
+  readonly bottlenecks?: ReturnType<typeof fbnetBottleneckSet>;
   private readonly pool: Piscina<EvaluationTask, EvaluationOutcome>;
   private readonly cache = new Map<string, Promise<AccuracyResult>>();
   private readonly layers: number;
@@ -101,7 +101,7 @@ export class OnnxAccuracyOracle implements AccuracyOracle {
         if (store.bottleneck(q.split, c) === undefined) throw new InputError(`${store.files.json}: no learned bottleneck of width ${c} at split ${q.split}`);
       }
     };
-    const set = fbnetBottlenecks(store);
+    const set = fbnetBottleneckSet(store.manifest.bottlenecks);
     if (set !== undefined) this.bottlenecks = set;
     this.workers = positive(options.workers ?? availableParallelism(), 'workers');
     this.batchSize = positive(options.batchSize ?? DEFAULT_BATCH_SIZE, 'batch size');
@@ -255,16 +255,6 @@ function sharedFloat(pixels: Uint8Array, normalization: Parameters<typeof toFloa
   const buffer = new SharedArrayBuffer(pixels.length * 4);
   toFloatBatch(pixels, normalization, 0, n, new Float32Array(buffer));
   return buffer;
-}
-
-/** The store's bottlenecks as the FBNet problem's set; undefined for a store of another space (e.g. a narrow test store). */
-function fbnetBottlenecks(store: WeightStore): BottleneckSet | undefined {
-  try {
-    return new BottleneckSet(store.manifest.bottlenecks);
-  } catch (e) {
-    if (e instanceof InputError) return undefined;
-    throw e;
-  }
 }
 
 function positive(n: number, what: string): number {

@@ -10,6 +10,7 @@
  * no ReLU after either).
  */
 import { InputError } from '../core/errors.js';
+import { BottleneckSet } from '../problems/nasc/bottleneck.js';
 import { layerCount, splitTensorShape, type SupernetSpace } from './supernet_space.js';
 
 export interface BottleneckEntry {
@@ -55,4 +56,17 @@ export function bottleneckTensors(b: BottleneckEntry): Map<string, readonly numb
   out.set(`${b.prefix}.dec.weight`, [b.channels, b.width, 1, 1]);
   for (const p of BN_PARTS) out.set(`${b.prefix}.dec_bn.${p}`, [b.channels]);
   return out;
+}
+
+/**
+ * A store's bottlenecks as the FBNet problem's set of trained (split, width) pairs; undefined
+ * when they are not FBNet widths (a store of another space, e.g. the narrow test store).
+ */
+export function fbnetBottleneckSet(entries: readonly BottleneckEntry[]): BottleneckSet | undefined {
+  try {
+    return new BottleneckSet(entries);
+  } catch (e) {
+    if (e instanceof InputError) return undefined;
+    throw e;
+  }
 }

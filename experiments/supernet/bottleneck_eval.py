@@ -110,6 +110,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--recal-images", type=int, default=500)
     p.add_argument("--batch", type=int, default=250)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--bottleneck-bn", nargs="+", choices=["trained", "recal"], default=["trained", "recal"],
+                   help="statistics of the bottleneck's own BNs: stored (trained) and/or recalibrated")
+    p.add_argument("--no-int8-reference", action="store_true", help="skip the plain int8 payload (c = C)")
+    p.add_argument("--calibration", choices=["random", "first"], default="random",
+                   help="random: --recal-images random training images (seed 12345); first: the first "
+                        "ones outside the validation split in record order, in batches of --batch "
+                        "(what `nasc accuracy` uses, for a parity check)")
     p.add_argument("--out", help="JSON report")
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
@@ -129,8 +136,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         int(manifest["split"]["validationPerClass"]), with_test=True)
     assert splits.test_x is not None and splits.test_y is not None
     tx, ty = splits.test_x[: a.images], torch.from_numpy(splits.test_y[: a.images])
-    g = torch.Generator().manual_seed(12345)
-    ridx = torch.randperm(len(splits.train_y), generator=g)[: a.recal_images].numpy()
+    if a.calibration == "random":
+        g = torch.Generator().manual_seed(12345)
+        ridx = torch.randperm(len(splits.train_y), generator=g)[: a.recal_images].numpy()
+    else:  # train_x is the training file without the validation records, in record order
+        ridx = np.arange(a.recal_images)
     cal = [normalise(torch.from_numpy(splits.train_x[ridx[i:i + a.batch]]))
            .contiguous(memory_format=torch.channels_last) for i in range(0, len(ridx), a.batch)]
     test = [(normalise(torch.from_numpy(tx[i:i + a.batch])).contiguous(memory_format=torch.channels_last),
@@ -141,7 +151,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     shapes = {s: tuple(model.split_head(cal[0][:1], [0] * len(model.layers), s).shape[1:]) for s in positions}
 
     report: Dict[str, Any] = {"store": a.store, "checkpoint": a.checkpoint, "images": len(ty),
-                              "recalImages": len(ridx), "training": train_info,
+                              "recalImages": len(ridx), "calibration": a.calibration, "training": train_info,
                               "archs": {}, "shapes": {str(s): list(shapes[s]) for s in positions}}
     for name, arch in archs.items():
         t0 = time.time()
@@ -169,19 +179,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 count("unsplit", full, yb, ref)
                 for s in positions:
                     h = heads[s]
-                    count(f"int8@{s}", tail(model, int8_roundtrip(h), arch, s), yb, ref)
+                    if not a.no_int8_reference:
+                        count(f"int8@{s}", tail(model, int8_roundtrip(h), arch, s), yb, ref)
                     for (bs, w), b in trained.items():
                         if bs != s:
                             continue
-                        count(f"trained@{s}/{w}", tail(model, b(h), arch, s), yb, ref)
-                        count(f"recal@{s}/{w}", tail(model, recal[(bs, w)](h), arch, s), yb, ref)
+                        if "trained" in a.bottleneck_bn:
+                            count(f"trained@{s}/{w}", tail(model, b(h), arch, s), yb, ref)
+                        if "recal" in a.bottleneck_bn:
+                            count(f"recal@{s}/{w}", tail(model, recal[(bs, w)](h), arch, s), yb, ref)
         n = len(ty)
         acc = {k: v / n for k, v in correct.items()}
         report["archs"][name] = {"arch": arch_str(arch), "accuracy": acc,
                                  "agreement": {k: v / n for k, v in agree.items()},
                                  "seconds": round(time.time() - t0, 1)}
-        print(f"{name}: unsplit {acc['unsplit']:.4f} | " + " ".join(
-            f"s{s}:" + ",".join(f"{100 * (acc[f'recal@{s}/{w}'] - acc['unsplit']):+.1f}"
+        mode0 = a.bottleneck_bn[-1]
+        print(f"{name}: unsplit {acc['unsplit']:.4f} | {mode0} " + " ".join(
+            f"s{s}:" + ",".join(f"{100 * (acc[f'{mode0}@{s}/{w}'] - acc['unsplit']):+.1f}"
                                 for (bs, w) in sorted(trained) if bs == s)
             for s in positions) + f" ({time.time() - t0:.0f}s)", flush=True)
 
@@ -189,8 +203,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     names = list(archs)
     for s in positions:
         c, h, w_ = shapes[s]
-        rows = [("int8", c, f"int8@{s}")] + [(mode, w, f"{mode}@{s}/{w}") for (bs, w) in sorted(trained, key=lambda k: -k[1])
-                                             if bs == s for mode in ("trained", "recal")]
+        rows = ([] if a.no_int8_reference else [("int8", c, f"int8@{s}")]) + [
+            (mode, w, f"{mode}@{s}/{w}") for (bs, w) in sorted(trained, key=lambda k: -k[1])
+            if bs == s for mode in a.bottleneck_bn]
         for mode, width, key in rows:
             d = [100 * (report["archs"][nm]["accuracy"][key] - report["archs"][nm]["accuracy"]["unsplit"]) for nm in names]
             summary.append({"split": s, "channels": c, "width": width, "bn": mode,

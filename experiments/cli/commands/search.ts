@@ -5,7 +5,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { SPLIT_REPAIRS, type SplitRepairName } from '../../../problems/nasc/best_split_repair.js';
 import { InputError } from '../../../core/errors.js';
 import { PAYLOAD_PRECISIONS, type PayloadPrecision } from '../../../problems/nasc/accuracy_oracle.js';
-import { loadScenario, overrideScenario, type Scenario } from '../../../problems/nasc/scenario.js';
+import { loadScenario, overrideScenario, type Scenario, type SpaceName } from '../../../problems/nasc/scenario.js';
+import { scenarioLayout } from '../../../problems/nasc/problem.js';
+import { fbnetBottleneckSet } from '../../../workers/store_bottlenecks.js';
 import { BN_MODES, type BnMode } from '../../../workers/bn_statistics.js';
 import { loadWeightStore } from '../../../workers/weight_store.js';
 import { defaultWeights, versions } from '../../paths.js';
@@ -61,6 +63,7 @@ export interface SearchArgs {
   bound?: number;
   's-min'?: number;
   precision?: string;
+  space?: string;
   'split-repair'?: string;
 }
 
@@ -80,11 +83,13 @@ function buildConfig(args: SearchArgs): SearchConfig {
     latencyBoundMs: args.bound,
     sMin: args['s-min'],
     precision,
+    space: args.space as SpaceName | undefined,
   });
   const bn = (args.bn ?? 'recalibrate') as BnMode;
   if (!BN_MODES.includes(bn)) throw new InputError(`--bn must be one of ${BN_MODES.join(', ')}, got ${args.bn}`);
   const weightsFile = path.resolve(args.weights ?? defaultWeights());
   const store = loadWeightStore(weightsFile);
+  scenarioLayout(scenario, fbnetBottleneckSet(store.manifest.bottlenecks)); // the extended space needs trained bottlenecks: refuse before writing anything
   const populationSize = args.pop ?? SEARCH_DEFAULTS.populationSize;
   const evaluations = args.evaluations ?? (args.generations === undefined ? SEARCH_DEFAULTS.evaluations : populationSize * (args.generations + 1));
   return {
@@ -170,6 +175,7 @@ export const searchCommandModule: CommandModule<object, SearchArgs> = {
       .option('bound', { type: 'number', describe: 'override the latency bound (ms)', coerce: positiveNumber('bound') })
       .option('s-min', { type: 'number', describe: 'override the privacy bound s ≥ s_min', coerce: positiveInteger('s-min', true) })
       .option('precision', { type: 'string', describe: 'payload precision fp32|fp16|int8|search' })
+      .option('space', { type: 'string', describe: 'fbnet (architecture + split) or extended (+ a learned bottleneck at the split; needs a format-2 weight store)' })
       .option('progress', { type: 'boolean', default: true, describe: 'progress on stderr (bar on a terminal, lines otherwise)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as one JSON object' }) as unknown as Argv<SearchArgs>,
   handler: async (args) => {
