@@ -16,6 +16,7 @@ import { NascProblem } from '../../problems/nasc/problem.js';
 import { ProxyAccuracyOracle } from '../../problems/nasc/proxy_oracle.js';
 import { parseScenario } from '../../problems/nasc/scenario.js';
 import { BOTTLENECK_GENE, NUM_LAYERS, bottleneckGeneIndex, decodeGenome, encodeGenome, genomeLength, nascVariables, type GenomeLayout } from '../../problems/nasc/search_space.js';
+import { bestUnderAccuracyLoss, splitBottleneckChoices } from '../../problems/nasc/split_bottleneck_choices.js';
 import { realDataDir, syntheticLut } from '../fixtures/nasc/synthetic_lut.js';
 
 const synthetic = LatencyTable.parse({ raw_lut: syntheticLut() }, 'synthetic');
@@ -196,5 +197,30 @@ describe('the extended space in the problem', () => {
 
   it('refuses the extended space when the weights have no bottlenecks', () => {
     assert.throws(() => NascProblem.fromTable(scenario, synthetic, new ProxyAccuracyOracle()), /extended space needs weights with trained bottlenecks/);
+  });
+});
+
+describe('HWNAS + best (split, bottleneck) helpers', () => {
+  const scenario = parseScenario({ device: 'tiny', server: 'big', bandwidthMbps: 10, latencyBoundMs: 40, sMin: 2, space: 'extended' }, 'ext.json');
+  it('lists the plain best split and every trained bottleneck at s ≥ sMin', () => {
+    const problem = NascProblem.fromTable(scenario, synthetic, new ProxyAccuracyOracle(10, 0, trained));
+    const choices = splitBottleneckChoices(problem, arch(4));
+    assert.equal(choices.length, 1 + 3); // (1, 1) is below sMin
+    assert.equal(choices[0]?.bottleneck, 0);
+    assert.deepEqual(choices.slice(1).map((d) => [d.split, d.bottleneck, d.precision]), [
+      [10, 32, 'int8'],
+      [10, 16, 'int8'],
+      [10, 4, 'int8'],
+    ]);
+  });
+
+  it('picks the fastest option within the accuracy loss, else the plain split', async () => {
+    const problem = NascProblem.fromTable(scenario, synthetic, new ProxyAccuracyOracle(10, 0, trained));
+    const choices = splitBottleneckChoices(problem, arch(4));
+    const acc = (await problem.accuracies(choices)).map((r) => r.accuracy);
+    const ms = choices.map((d) => problem.model.breakdown(d.architecture, d.split, d.precision, d.bottleneck ?? 0).totalMs);
+    assert.deepEqual(bestUnderAccuracyLoss(problem, choices, acc, -1), choices[0]); // nothing beats a negative loss
+    const any = bestUnderAccuracyLoss(problem, choices, acc, 1);
+    assert.equal(ms[choices.indexOf(any)], Math.min(...ms));
   });
 });
