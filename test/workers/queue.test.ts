@@ -13,10 +13,10 @@ import { Rng } from '../../core/rng.js';
 import type { SubnetQuery } from '../../problems/nasc/accuracy_oracle.js';
 import { OnnxAccuracyOracle } from '../../workers/accuracy_pool.js';
 import { loadCifar10 } from '../../workers/cifar10.js';
-import { ACCURACY_JOB, accuracyJobData, accuracyJobId, DEFAULT_QUEUE_NAME, QUEUE_PREFIX } from '../../workers/queue/accuracy_job.js';
+import { ACCURACY_JOB, accuracyJobData, accuracyKey, accuracyJobId, DEFAULT_QUEUE_NAME, QUEUE_PREFIX } from '../../workers/queue/accuracy_job.js';
 import { describeImageSet } from '../../workers/queue/image_set.js';
 import { startLocalRedis, type LocalRedis } from '../../workers/queue/local_redis.js';
-import { queueOracle } from '../../workers/queue/queue_oracle.js';
+import { QueueAccuracyOracle } from '../../workers/queue/queue_oracle.js';
 import { loadWeightStore } from '../../workers/weight_store.js';
 import { writeTinyStore } from './tiny_store.js';
 import { DATA_DIR, queueSkip, sleep, startWorker, TINY_STORE, validationImages, type SearchImages, type WorkerProcess } from './queue_helpers.js';
@@ -63,6 +63,7 @@ async function stopAll(workers: readonly WorkerProcess[]): Promise<void> {
 describe('queue-backed accuracy oracle', { skip }, () => {
   let set: SearchImages;
   const qs = queries(11);
+  const distinct = new Set(qs.map((q) => accuracyKey(q))).size;
   let expected: number[];
 
   before(async () => {
@@ -73,15 +74,15 @@ describe('queue-backed accuracy oracle', { skip }, () => {
   test('2 workers answer like the local pool, in query order; a new oracle then reuses the results in Redis with no worker running', async () => {
     await withRedis(async (redis) => {
       const workers = [await startWorker(redis.url, 'a'), await startWorker(redis.url, 'b')];
-      const oracle = await queueOracle({ url: redis.url, runId: 'same-as-local', weightsSha256: SHA, imageSet: set.spec });
+      const oracle = await QueueAccuracyOracle.connect({ url: redis.url, runId: 'same-as-local', weightsSha256: SHA, imageSet: set.spec });
       try {
         const r = await oracle.accuracy(qs);
         assert.deepEqual(r.map((x) => x.accuracy), expected);
         assert.ok(r.every((x) => x.failure === undefined && x.images === 40));
-        // The duplicate and the two lossless variants are the first query's job.
-        assert.equal(new Set(qs.map((q) => oracle.jobId(q))).size, 15);
-        assert.equal(oracle.jobId(qs[0] as SubnetQuery), oracle.jobId(qs[15] as SubnetQuery));
-        assert.equal(oracle.jobId(qs[16] as SubnetQuery), oracle.jobId(qs[17] as SubnetQuery));
+        // One job per canonical key: the duplicate is the first query's job, the two lossless variants one job.
+        assert.equal(new Set(qs.map((q) => oracle.jobId(q))).size, distinct);
+        assert.equal(oracle.jobId(qs[0] as SubnetQuery), oracle.jobId(qs[14] as SubnetQuery));
+        assert.equal(oracle.jobId(qs[15] as SubnetQuery), oracle.jobId(qs[16] as SubnetQuery));
       } finally {
         await oracle.close();
         await stopAll(workers);
@@ -89,11 +90,11 @@ describe('queue-backed accuracy oracle', { skip }, () => {
       const done = workers.map((w) => Number(/(\d+) completed/.exec(w.log())?.[1] ?? NaN));
       assert.ok(done.every((n) => n > 0), `both workers took jobs: ${done.join(', ')}`);
       // Resumed run: same run id, nobody to evaluate — every answer comes from Redis.
-      const again = await queueOracle({ url: redis.url, runId: 'same-as-local', weightsSha256: SHA, imageSet: set.spec });
+      const again = await QueueAccuracyOracle.connect({ url: redis.url, runId: 'same-as-local', weightsSha256: SHA, imageSet: set.spec });
       try {
         const r = await again.accuracy(qs);
         assert.deepEqual(r.map((x) => x.accuracy), expected);
-        assert.equal(again.stats.reused, 15);
+        assert.equal(again.stats.reused, distinct);
       } finally {
         await again.close();
       }
@@ -105,8 +106,9 @@ describe('queue-backed accuracy oracle', { skip }, () => {
       const lock = ['--lock-ms', '1000', '--concurrency', '1'];
       const a = await startWorker(redis.url, 'killed', lock);
       const b = await startWorker(redis.url, 'survivor', lock);
-      const oracle = await queueOracle({ url: redis.url, runId: 'kill', weightsSha256: SHA, imageSet: set.spec, backoffMs: 200 });
-      const queue = new Queue(DEFAULT_QUEUE_NAME, { connection: new Redis(redis.port, '127.0.0.1', { maxRetriesPerRequest: null }), prefix: QUEUE_PREFIX });
+      const oracle = await QueueAccuracyOracle.connect({ url: redis.url, runId: 'kill', weightsSha256: SHA, imageSet: set.spec, backoffMs: 200 });
+      const connection = new Redis(redis.port, '127.0.0.1', { maxRetriesPerRequest: null });
+      const queue = new Queue(DEFAULT_QUEUE_NAME, { connection, prefix: QUEUE_PREFIX });
       try {
         const pending = oracle.accuracy(qs);
         // Kill "killed" while it holds a job (its first job includes opening its pool: ≥ 1 s).
@@ -117,6 +119,7 @@ describe('queue-backed accuracy oracle', { skip }, () => {
           if (victim === undefined) await sleep(25);
         }
         assert.ok(victim !== undefined, 'the worker to kill never held a job');
+        const killedAt = Date.now();
         a.child.kill('SIGKILL');
         assert.equal(await a.exited, 'SIGKILL');
         const r = await pending;
@@ -124,33 +127,43 @@ describe('queue-backed accuracy oracle', { skip }, () => {
         const job = await Job.fromId(queue, victim);
         assert.ok(job !== undefined);
         assert.equal(await job.getState(), 'completed');
+        assert.ok((job.finishedOn ?? 0) > killedAt, 'the job was still running when its worker was killed');
         assert.equal(job.processedBy, 'survivor');
         assert.ok(job.stalledCounter >= 1, `stalledCounter ${job.stalledCounter}`);
+        assert.match(b.log(), new RegExp(`job ${victim.slice(0, 12)} `));
+        assert.doesNotMatch(a.log(), new RegExp(`job ${victim.slice(0, 12)} `));
       } finally {
         await oracle.close();
         await queue.close();
+        connection.disconnect();
         await stopAll([a, b]);
       }
     });
   });
 
   test('1 worker and 3 workers give the same answers', async () => {
-    const results: number[][] = [];
-    for (const n of [1, 3]) {
-      await withRedis(async (redis) => {
-        const workers: WorkerProcess[] = [];
-        for (let i = 0; i < n; i++) workers.push(await startWorker(redis.url, `w${i}`, ['--concurrency', '1']));
-        const oracle = await queueOracle({ url: redis.url, runId: `workers-${n}`, weightsSha256: SHA, imageSet: set.spec });
-        try {
-          results.push((await oracle.accuracy(qs)).map((x) => x.accuracy));
-        } finally {
-          await oracle.close();
-          await stopAll(workers);
+    await withRedis(async (redis) => {
+      const workers: WorkerProcess[] = [await startWorker(redis.url, 'w0', ['--concurrency', '1'])];
+      try {
+        const results: number[][] = [];
+        for (const n of [1, 3]) {
+          while (workers.length < n) workers.push(await startWorker(redis.url, `w${workers.length}`, ['--concurrency', '1']));
+          // Another run id: nothing of the first round is reused.
+          const oracle = await QueueAccuracyOracle.connect({ url: redis.url, runId: `workers-${n}`, weightsSha256: SHA, imageSet: set.spec });
+          try {
+            results.push((await oracle.accuracy(qs)).map((x) => x.accuracy));
+            assert.equal(oracle.stats.reused, 0);
+          } finally {
+            await oracle.close();
+          }
         }
-      });
-    }
-    assert.deepEqual(results[0], expected);
-    assert.deepEqual(results[1], expected);
+        assert.deepEqual(results[0], expected);
+        assert.deepEqual(results[1], expected);
+      } finally {
+        await stopAll(workers);
+      }
+      assert.ok(workers.every((w) => /[1-9]\d* completed/.test(w.log())), 'each of the 3 workers answered jobs');
+    });
   });
 });
 
@@ -199,7 +212,7 @@ describe('refusals', { skip }, () => {
     const other = writeTinyStore({ seed: 99 });
     await withRedis(async (redis) => {
       const worker = await startWorker(redis.url, 'other-store', ['--weights', other]);
-      const oracle = await queueOracle({ url: redis.url, runId: 'wrong-store', weightsSha256: SHA, imageSet: set.spec });
+      const oracle = await QueueAccuracyOracle.connect({ url: redis.url, runId: 'wrong-store', weightsSha256: SHA, imageSet: set.spec });
       const q: SubnetQuery = { architecture: Array(22).fill(2), split: 9, precision: 'fp16' };
       try {
         await assert.rejects(oracle.accuracy([q]), (e: unknown) => e instanceof InputError && /refused job .*weight store sha256 [0-9a-f]{16}… is not held by this worker/.test(e.message));
@@ -228,7 +241,7 @@ describe('lock renewal', { skip }, () => {
       const events = new QueueEvents(DEFAULT_QUEUE_NAME, { connection, prefix: QUEUE_PREFIX });
       const stalled: string[] = [];
       events.on('stalled', ({ jobId }) => stalled.push(jobId));
-      const oracle = await queueOracle({ url: redis.url, runId: 'lock', weightsSha256: SHA, imageSet: spec });
+      const oracle = await QueueAccuracyOracle.connect({ url: redis.url, runId: 'lock', weightsSha256: SHA, imageSet: spec });
       try {
         await events.waitUntilReady();
         const q: SubnetQuery = { architecture: Array(22).fill(7), split: 3, precision: 'int8' };

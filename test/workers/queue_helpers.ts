@@ -16,7 +16,9 @@ import { loadWeightStore } from '../../workers/weight_store.js';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const TINY_STORE = path.join(ROOT, 'test/fixtures/supernet-tiny/tiny.json');
 export const DATA_DIR = process.env.NASC_DATA;
-const CLI = [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'experiments/cli/main.ts')];
+// Node itself with the tsx loader, not the tsx CLI: that one runs the program in a child process,
+// so a SIGKILL would hit the wrapper and leave the worker running.
+const CLI = ['--import', 'tsx', path.join(ROOT, 'experiments/cli/main.ts')];
 
 /** false when the queue tests can run, else why not (printed by node:test as the skip reason). */
 export function queueSkip(): string | false {

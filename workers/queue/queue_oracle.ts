@@ -36,7 +36,7 @@ import {
   type AccuracyJobResult,
   type ImageSetSpec,
 } from './accuracy_job.js';
-import { connectRedis, parseRedisUrl } from './redis_connection.js';
+import { connectRedis, parseRedisUrl, type RedisTarget } from './redis_connection.js';
 
 export interface QueueOracleOptions {
   /** redis://[user:password@]host:port/db or rediss://… (password also from NASC_REDIS_PASSWORD). */
@@ -72,69 +72,94 @@ interface Waiter {
   readonly reject: (e: Error) => void;
 }
 
+interface Connected {
+  readonly client: Redis;
+  readonly queue: Queue<AccuracyJobData, AccuracyJobResult>;
+  readonly events: QueueEvents;
+}
+
 export class QueueAccuracyOracle implements AccuracyOracle {
   readonly name: string;
   readonly stats: QueueOracleStats = { queries: 0, evaluated: 0, reused: 0, retried: 0, failed: 0, images: 0 };
   private readonly answers = new Map<string, Promise<AccuracyResult>>();
   private readonly waiting = new Map<string, Waiter>();
-  private readonly poller: NodeJS.Timeout;
+  private readonly target: RedisTarget;
+  private readonly queueName: string;
+  private readonly runId: string;
+  private readonly weightsSha256: string;
+  private readonly imageSet: ImageSetSpec;
+  private readonly attempts: number;
+  private readonly backoffMs: number;
+  private readonly pollMs: number;
+  private connection: Promise<Connected> | undefined;
+  private poller: NodeJS.Timeout | undefined;
   private closed = false;
 
-  private constructor(
-    private readonly client: Redis,
-    private readonly queue: Queue<AccuracyJobData, AccuracyJobResult>,
-    private readonly events: QueueEvents,
-    private readonly options: Required<Pick<QueueOracleOptions, 'runId' | 'weightsSha256' | 'imageSet' | 'attempts' | 'backoffMs'>>,
-    display: string,
-    pollMs: number,
-  ) {
-    this.name = `queue ${display}`;
+  /** Checks the options (InputError on bad ones); connects on first use or `ready()`. */
+  constructor(options: QueueOracleOptions) {
+    this.target = parseRedisUrl(options.url, options.env);
+    try {
+      this.runId = checkRunId(options.runId);
+      this.imageSet = parseImageSetSpec(options.imageSet);
+    } catch (e) {
+      throw new InputError(e instanceof Error ? e.message : String(e));
+    }
+    if (!/^[0-9a-fA-F]{64}$/.test(options.weightsSha256)) throw new InputError('weight-store sha256 must be 64 hex digits');
+    this.weightsSha256 = options.weightsSha256.toLowerCase();
+    this.attempts = options.attempts ?? 3;
+    this.backoffMs = options.backoffMs ?? 2000;
+    this.pollMs = options.pollMs ?? 2000;
+    if (!Number.isInteger(this.attempts) || this.attempts < 1) throw new InputError(`attempts must be a positive integer, got ${this.attempts}`);
+    this.queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
+    this.name = `queue ${this.target.display}`;
+  }
+
+  /** Connects (an InputError if Redis cannot be reached) and starts listening for results. */
+  static async connect(options: QueueOracleOptions): Promise<QueueAccuracyOracle> {
+    const oracle = new QueueAccuracyOracle(options);
+    await oracle.ready();
+    return oracle;
+  }
+
+  /** Resolves once connected and listening; rejects with an InputError when Redis cannot be used. */
+  async ready(): Promise<void> {
+    await this.connected();
+  }
+
+  private connected(): Promise<Connected> {
+    this.connection ??= this.open();
+    return this.connection;
+  }
+
+  private async open(): Promise<Connected> {
+    const client = await connectRedis(this.target);
+    const queue = new Queue<AccuracyJobData, AccuracyJobResult>(this.queueName, { connection: client, prefix: QUEUE_PREFIX });
+    const events = new QueueEvents(this.queueName, { connection: client, prefix: QUEUE_PREFIX });
+    try {
+      await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    } catch (e) {
+      await Promise.allSettled([events.close(), queue.close()]);
+      client.disconnect();
+      throw new InputError(`cannot use the queue at ${this.target.display}: ${e instanceof Error ? e.message : String(e)}`);
+    }
     events.on('completed', ({ jobId, returnvalue }) => this.settleCompleted(jobId, returnvalue));
     events.on('failed', ({ jobId }) => {
       if (this.waiting.has(jobId)) void this.check(jobId);
     });
     this.poller = setInterval(() => {
       for (const id of this.waiting.keys()) void this.check(id);
-    }, pollMs);
+    }, this.pollMs);
     this.poller.unref();
-  }
-
-  /** Connects (an InputError if Redis cannot be reached) and starts listening for results. */
-  static async connect(options: QueueOracleOptions): Promise<QueueAccuracyOracle> {
-    const target = parseRedisUrl(options.url, options.env);
-    let runId: string;
-    let imageSet: ImageSetSpec;
-    try {
-      runId = checkRunId(options.runId);
-      imageSet = parseImageSetSpec(options.imageSet);
-    } catch (e) {
-      throw new InputError(e instanceof Error ? e.message : String(e));
-    }
-    if (!/^[0-9a-fA-F]{64}$/.test(options.weightsSha256)) throw new InputError('weight-store sha256 must be 64 hex digits');
-    const attempts = options.attempts ?? 3;
-    const backoffMs = options.backoffMs ?? 2000;
-    if (!Number.isInteger(attempts) || attempts < 1) throw new InputError(`attempts must be a positive integer, got ${attempts}`);
-    const client = await connectRedis(target);
-    const name = options.queueName ?? DEFAULT_QUEUE_NAME;
-    const queue = new Queue<AccuracyJobData, AccuracyJobResult>(name, { connection: client, prefix: QUEUE_PREFIX });
-    const events = new QueueEvents(name, { connection: client, prefix: QUEUE_PREFIX });
-    try {
-      await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    } catch (e) {
-      await Promise.allSettled([events.close(), queue.close()]);
-      client.disconnect();
-      throw new InputError(`cannot use the queue at ${target.display}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    return new QueueAccuracyOracle(client, queue, events, { runId, weightsSha256: options.weightsSha256.toLowerCase(), imageSet, attempts, backoffMs }, target.display, options.pollMs ?? 2000);
+    return { client, queue, events };
   }
 
   get imageCount(): number {
-    return this.options.imageSet.count;
+    return this.imageSet.count;
   }
 
   /** The job id a query maps to (tests and tools inspect jobs by it). */
   jobId(q: SubnetQuery): string {
-    return accuracyJobId(this.options.runId, q, this.options.imageSet, this.options.weightsSha256);
+    return accuracyJobId(this.runId, q, this.imageSet, this.weightsSha256);
   }
 
   async accuracy(queries: readonly SubnetQuery[]): Promise<AccuracyResult[]> {
@@ -153,11 +178,14 @@ export class QueueAccuracyOracle implements AccuracyOracle {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.poller);
+    if (this.poller !== undefined) clearInterval(this.poller);
     for (const w of this.waiting.values()) w.reject(new Error(`${this.name}: oracle closed while waiting`));
     this.waiting.clear();
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
-    this.client.disconnect();
+    if (this.connection === undefined) return;
+    const c = await this.connection.catch(() => undefined);
+    if (c === undefined) return;
+    await Promise.allSettled([c.events.close(), c.queue.close()]);
+    c.client.disconnect();
   }
 
   private answer(q: SubnetQuery): Promise<AccuracyResult> {
@@ -180,23 +208,23 @@ export class QueueAccuracyOracle implements AccuracyOracle {
 
   private async submit(id: string, q: SubnetQuery): Promise<void> {
     try {
-      const data = accuracyJobData(this.options.runId, this.options.weightsSha256, this.options.imageSet, q);
-      const before = await Job.fromId<AccuracyJobData, AccuracyJobResult>(this.queue, id);
-      const state = before === undefined ? undefined : await before.getState();
-      if (before !== undefined && state === 'completed') {
+      const { queue } = await this.connected();
+      const data = accuracyJobData(this.runId, this.weightsSha256, this.imageSet, q);
+      const before = await finishedJob(queue, id);
+      if (before?.state === 'completed') {
         this.stats.reused++;
-        this.settleCompleted(id, before.returnvalue);
+        this.settleCompleted(id, before.job.returnvalue);
         return;
       }
-      if (before !== undefined && state === 'failed') {
+      if (before?.state === 'failed') {
         // Failed in an earlier attempt of the run (e.g. before the fleet was fixed): try again.
         this.stats.retried++;
-        await before.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        await before.job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
       } else if (before === undefined) {
-        await this.queue.add(ACCURACY_JOB, data, {
+        await queue.add(ACCURACY_JOB, data, {
           jobId: id,
-          attempts: this.options.attempts,
-          backoff: { type: 'exponential', delay: this.options.backoffMs },
+          attempts: this.attempts,
+          backoff: { type: 'exponential', delay: this.backoffMs },
           removeOnComplete: false,
           removeOnFail: false,
         });
@@ -212,11 +240,10 @@ export class QueueAccuracyOracle implements AccuracyOracle {
   private async check(id: string): Promise<void> {
     if (!this.waiting.has(id) || this.closed) return;
     try {
-      const job = await Job.fromId<AccuracyJobData, AccuracyJobResult>(this.queue, id);
-      if (job === undefined) return;
-      const state = await job.getState();
-      if (state === 'completed') this.settleCompleted(id, job.returnvalue);
-      else if (state === 'failed') this.settleFailed(id, job.failedReason);
+      const { queue } = await this.connected();
+      const done = await finishedJob(queue, id);
+      if (done?.state === 'completed') this.settleCompleted(id, done.job.returnvalue);
+      else if (done?.state === 'failed') this.settleFailed(id, done.job.failedReason);
     } catch (e) {
       if (!this.closed) this.fail(id, e instanceof Error ? e : new Error(String(e)));
     }
@@ -228,7 +255,7 @@ export class QueueAccuracyOracle implements AccuracyOracle {
     this.waiting.delete(id);
     let r: AccuracyJobResult;
     try {
-      r = parseAccuracyResult(typeof value === 'string' ? (JSON.parse(value) as unknown) : value, this.options.imageSet.count);
+      r = parseAccuracyResult(typeof value === 'string' ? (JSON.parse(value) as unknown) : value, this.imageSet.count);
     } catch (e) {
       w.reject(new Error(`job ${id}: ${e instanceof Error ? e.message : String(e)}`));
       return;
@@ -247,7 +274,7 @@ export class QueueAccuracyOracle implements AccuracyOracle {
       w.reject(new InputError(`a nasc worker refused job ${id.slice(0, 12)}: ${reason.slice(REFUSED.length).trim()}`));
       return;
     }
-    w.resolve({ accuracy: Number.NaN, images: this.options.imageSet.count, failure: `queue job ${id.slice(0, 12)} failed: ${reason}` });
+    w.resolve({ accuracy: Number.NaN, images: this.imageSet.count, failure: `queue job ${id.slice(0, 12)} failed: ${reason}` });
   }
 
   private fail(id: string, e: Error): void {
@@ -258,7 +285,24 @@ export class QueueAccuracyOracle implements AccuracyOracle {
   }
 }
 
-/** Builds a queue-backed AccuracyOracle from a queue URL and the run's identity. */
-export function queueOracle(options: QueueOracleOptions): Promise<QueueAccuracyOracle> {
-  return QueueAccuracyOracle.connect(options);
+/**
+ * A job's state, and for a finished one (completed or failed) the job read *after* the state, so
+ * its return value or failure reason is the final one; 'pending' while it waits, runs or is
+ * delayed for a retry; undefined when there is no such job.
+ */
+async function finishedJob(queue: Queue<AccuracyJobData, AccuracyJobResult>, id: string): Promise<{ state: 'completed' | 'failed'; job: Job<AccuracyJobData, AccuracyJobResult> } | { state: 'pending' } | undefined> {
+  const state = await queue.getJobState(id);
+  if (state === 'unknown') return undefined;
+  if (state !== 'completed' && state !== 'failed') return { state: 'pending' };
+  const job = await Job.fromId<AccuracyJobData, AccuracyJobResult>(queue, id);
+  return job === undefined ? undefined : { state, job };
+}
+
+/**
+ * A queue-backed AccuracyOracle from a queue URL and the run's identity. Synchronous: options
+ * are checked now, the connection is made on the first query (call `ready()` to fail fast on
+ * an unreachable Redis before anything is written).
+ */
+export function queueOracle(options: QueueOracleOptions): QueueAccuracyOracle {
+  return new QueueAccuracyOracle(options);
 }
