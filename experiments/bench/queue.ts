@@ -14,6 +14,8 @@
  * start-up is not counted (a search pays it once). The scale-out estimate: the queue becomes the
  * limit at about noOpJobsPerSecond × secondsPerCandidate / coresPerMachine machines.
  *
+ * `npm run bench:queue -- noop` measures only (1).
+ *
  * Environment: BENCH_GENOMES (12), BENCH_VAL (200 validation images per query),
  * BENCH_CALIBRATION (128), BENCH_THREADS (cores), BENCH_NOOP (5000), BENCH_WEIGHTS (shipped store).
  */
@@ -101,9 +103,30 @@ function genomes(seed: number, n: number): SubnetQuery[] {
   return Array.from({ length: n }, () => ({ architecture: Array.from({ length: 22 }, () => rng.integer(0, 8)), split: rng.integer(1, 21), precision: precisions[rng.integer(0, 1)] as SubnetQuery['precision'] }));
 }
 
+/** Machines at which the queue, not evaluation, is the limit: jobs/s × seconds per candidate per core / cores per machine. */
+function scaleOut(jobsPerSecond: number, measuredSecondsPerCandidate?: number): Record<string, number | string> {
+  return {
+    note: 'noOpJobsPerSecond × secondsPerCandidatePerCore / coresPerMachine',
+    at1sPerCandidate2Cores: round(jobsPerSecond / 2, 0),
+    at1sPerCandidate32Cores: round(jobsPerSecond / 32, 0),
+    ...(measuredSecondsPerCandidate === undefined ? {} : { atMeasuredSecondsPerCandidate2Cores: round((jobsPerSecond * measuredSecondsPerCandidate) / 2, 0) }),
+  };
+}
+
 async function main(): Promise<void> {
   const missing = redisServerMissing();
   if (missing !== undefined) throw new Error(missing);
+  if (process.argv[2] === 'noop') {
+    // Only the queue's own throughput (seconds, no data needed).
+    const redis = await startLocalRedis();
+    try {
+      const noop = await noOpThroughput(redis);
+      process.stdout.write(`${JSON.stringify({ load: (await import('node:os')).loadavg().map((x) => round(x, 2)), noOpQueue: noop, machinesAtQueueLimit: scaleOut(noop.jobsPerSecond) }, null, 2)}\n`);
+    } finally {
+      await redis.stop();
+    }
+    return;
+  }
   const dataDir = process.env.NASC_DATA;
   if (dataDir === undefined) throw new Error('set NASC_DATA (CIFAR-10)');
   const store = loadWeightStore(WEIGHTS);
@@ -163,11 +186,7 @@ async function main(): Promise<void> {
           queue2Processes: { threadsEach: Math.max(1, Math.floor(THREADS / 2)), seconds: round(two.seconds, 2), candidatesPerSecond: round(GENOMES / two.seconds, 3), identicalToLocal: two.identical },
           overheadVsLocalPercent: round((100 * (one.seconds - localS)) / localS, 1),
           overheadPerJobMs: round(((one.seconds - localS) * 1000 * THREADS) / GENOMES, 1),
-          machinesAtQueueLimit: {
-            note: 'noOpJobsPerSecond × secondsPerCandidatePerCore / coresPerMachine',
-            coresPerMachine2: round((noop.jobsPerSecond * perCandidate) / 2, 0),
-            coresPerMachine32: round((noop.jobsPerSecond * perCandidate) / 32, 0),
-          },
+          machinesAtQueueLimit: scaleOut(noop.jobsPerSecond, perCandidate),
         },
         null,
         2,

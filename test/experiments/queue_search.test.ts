@@ -19,7 +19,7 @@ import { queueSkip, ROOT, sleep, startWorker, TINY_STORE } from '../workers/queu
 const dataDir = process.env.NASC_DATA;
 const skip = queueSkip() || (dataDir === undefined || !existsSync(path.join(dataDir, 'hw-nas-bench')) ? 'NASC_DATA is not set (needs hw-nas-bench)' : false);
 const CLI = ['--import', 'tsx', path.join(ROOT, 'experiments/cli/main.ts')];
-const SMALL = ['--weights', TINY_STORE, '--evaluations', '24', '--pop', '8', '--val-images', '40', '--test-images', '40', '--calibration-images', '16', '--baseline-evaluations', '8', '--seed', '3', '--scenario', 'open'];
+const SMALL = ['--weights', TINY_STORE, '--evaluations', '24', '--pop', '8', '--val-images', '40', '--test-images', '40', '--calibration-images', '16', '--baselines', '', '--seed', '3', '--scenario', 'open'];
 
 function search(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
