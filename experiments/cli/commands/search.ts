@@ -50,6 +50,7 @@ export interface SearchArgs {
   lut?: string;
   profile?: string[];
   workers?: number;
+  queue?: string;
   'data-dir'?: string;
   out?: string;
   resume?: string;
@@ -133,7 +134,7 @@ export async function searchCommand(args: SearchArgs) {
       throw new InputError(`output folder ${out} exists and is not empty (use --resume ${out} to continue it, or another --out)`);
     }
   }
-  return runSearch(config, { dataDir, out, progress: args.progress && !args.json ? true : args.progress, ...(args.workers === undefined ? {} : { workers: args.workers }) }, args.resume !== undefined);
+  return runSearch(config, { dataDir, out, progress: args.progress && !args.json ? true : args.progress, ...(args.workers === undefined ? {} : { workers: args.workers }), ...(args.queue === undefined ? {} : { queue: args.queue }) }, args.resume !== undefined);
 }
 
 export const searchCommandModule: CommandModule<object, SearchArgs> = {
@@ -158,6 +159,7 @@ export const searchCommandModule: CommandModule<object, SearchArgs> = {
       .option('lut', { type: 'string', describe: 'latency table (default: $NASC_DATA/hw-nas-bench/fbnet_cifar100_lut.json)' })
       .option('profile', { type: 'string', array: true, describe: 'tables from `nasc profile` (their devices become usable as --device/--server)' })
       .option('workers', { type: 'number', describe: `worker threads (default ${os.availableParallelism()}); results do not depend on it`, coerce: positiveInteger('workers') })
+      .option('queue', { type: 'string', describe: 'evaluate on `nasc worker`s through this Redis queue: redis://host:port[/db] or rediss://… (password also from $NASC_REDIS_PASSWORD); results do not depend on it' })
       .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
       .option('out', { type: 'string', describe: 'results folder (default results/search-<scenario>-seed<seed>)' })
       .option('resume', { type: 'string', describe: 'continue the search in this results folder' })
