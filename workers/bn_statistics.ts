@@ -37,9 +37,10 @@ export async function recalibrateBn(
   images: FloatImages,
   batchSize: number,
   bottleneck?: { readonly split: number; readonly width: number },
+  prefixOnly = false,
 ): Promise<BnStatistics> {
   if (images.count === 0) throw new Error('BN recalibration needs at least one calibration image');
-  const { model, outputs } = buildCalibrationModel(store, architecture, bottleneck);
+  const { model, outputs } = buildCalibrationModel(store, architecture, bottleneck, prefixOnly);
   const [c, h, w] = store.space.input;
   const per = c * h * w;
   const batches: [number, number][] = [];

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { readResults } from '../../search/results.js';
-import { drawSearchPlots } from '../../search/plots.js';
+import { drawSearchPlots } from '../../report/search_plots.js';
 
 interface ReportArgs {
   dir: string;
