@@ -41,6 +41,13 @@ DEFAULT_ARCHS = ["largest", "8771574252003787110601", "2440435864172872288622",
 Key = Tuple[int, int]  # (split, width)
 
 
+def repo_relative(path: str) -> str:
+    """A path inside the repository as relative to its root (no machine paths in reports)."""
+    p = Path(path).resolve()
+    root = HERE.parents[1]
+    return str(p.relative_to(root)) if p.is_relative_to(root) else str(path)
+
+
 def load_bottlenecks(args: argparse.Namespace) -> Tuple[Dict[Key, Bottleneck], Dict[str, Any]]:
     if args.checkpoint:
         from bottleneck import load_state
@@ -150,7 +157,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     trained = {k: copy.deepcopy(b) for k, b in bns.items()}
     shapes = {s: tuple(model.split_head(cal[0][:1], [0] * len(model.layers), s).shape[1:]) for s in positions}
 
-    report: Dict[str, Any] = {"store": a.store, "checkpoint": a.checkpoint, "images": len(ty),
+    report: Dict[str, Any] = {"store": repo_relative(a.store), "checkpoint": a.checkpoint and repo_relative(a.checkpoint), "images": len(ty),
                               "recalImages": len(ridx), "calibration": a.calibration, "training": train_info,
                               "archs": {}, "shapes": {str(s): list(shapes[s]) for s in positions}}
     for name, arch in archs.items():
