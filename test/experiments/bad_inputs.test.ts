@@ -46,7 +46,7 @@ async function pool<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> 
   return results;
 }
 
-test('a catalogue of bad inputs: one line, exit 2, nothing written', { skip, timeout: 300_000 }, async () => {
+test('a catalogue of bad inputs: one line, exit 2, nothing written', { skip, timeout: 600_000 }, async () => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'nasc-bad-'));
   const data = realData as string;
   const tiny = path.join(root, 'test/fixtures/supernet-tiny/tiny.json');
