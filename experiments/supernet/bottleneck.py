@@ -120,6 +120,13 @@ DEFAULTS: Dict[str, Any] = {
 }
 
 
+def repo_relative(path: str) -> str:
+    """A path inside the repository relative to its root (checkpoints travel between machines)."""
+    p = Path(path).resolve()
+    root = HERE.parents[1]
+    return str(p.relative_to(root)) if p.is_relative_to(root) else str(path)
+
+
 def lr_at(t: float, base: float, warmup: float) -> float:
     if t < warmup:
         return base * max(t / warmup, 0.02)
@@ -197,7 +204,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     state: Dict[str, Any] = {"positions": {}}
     if ckpt_path.is_file() and not flags["fresh"]:
         state = load_state(ckpt_path)
-        cfg.update(state["config"])
+        # where things are on this machine is not part of a run's settings
+        cfg.update({k: v for k, v in state["config"].items() if k not in ("checkpoint_dir", "data_dir")})
+        if not Path(cfg["store"]).is_absolute():
+            cfg["store"] = str(HERE.parents[1] / cfg["store"])
         if "steps" in given or "minutes" in given:
             cfg["steps"] = cfg["minutes"] = None
     cfg.update(given)
@@ -218,6 +228,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     run_dir.mkdir(parents=True, exist_ok=True)
     manifest, model, fbn = load_frozen(Path(cfg["store"]), device)
     space = model.space
+    # The supernet's identity: its store's hash, or for a store that already carries bottlenecks
+    # (format 2, written by export_bottleneck.py) the hash of its supernet-only original.
+    supernet_sha = manifest.get("training", {}).get("bottlenecks", {}).get("supernetSha256", manifest["sha256"])
+    if state.get("store_sha256") not in (None, supernet_sha):
+        raise SystemExit(f"{ckpt_path} was trained on another supernet (sha256 {state['store_sha256']}, "
+                         f"{cfg['store']} holds {supernet_sha})")
     for s in cfg["positions"]:
         split_channels(space, s)
     splits = load_cifar(resolve_data_dir(cfg["data_dir"]), int(manifest["split"]["seed"]),
@@ -308,8 +324,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             rec["modules"] = [b.state_dict() for b in bns]
             rec["optimizer"] = opt.state_dict()
             state["positions"][key] = rec
-            state["config"] = cfg
-            state["store_sha256"] = manifest["sha256"]
+            state["config"] = {**cfg, "store": repo_relative(cfg["store"]), "checkpoint_dir": None}
+            state["store_sha256"] = supernet_sha
             atomic_save(state, ckpt_path)
             log.flush()
             print(f"checkpoint ({reason}) s={split} step {rec['step']} -> {ckpt_path}", flush=True)
