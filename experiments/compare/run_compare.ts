@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { resolveDataDir } from '../cli/options.js';
+import { resolveDataDir } from '../data/data_dir.js';
 import { problemOptionsOf, type ProblemInstance, type ProblemOptions } from '../plugin_types.js';
 import { compare, defaultCheckpoints, type CompareResult, type JobRunner } from './compare.js';
 import { writeCompareOutputs } from './outputs.js';

@@ -35,6 +35,7 @@ import { fixedArchitectureBestSplit } from '../../problems/nasc/baselines/best_s
 import { deviceOnly } from '../../problems/nasc/baselines/device_only.js';
 import { hwnasBaseline } from '../../problems/nasc/baselines/hwnas.js';
 import { serverOnly } from '../../problems/nasc/baselines/server_only.js';
+import { dataFile } from '../../problems/data_dir.js';
 import { loadLatencyTable } from '../../problems/nasc/latency_table.js';
 import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
 import { NascProblem, type NascInfo } from '../../problems/nasc/problem.js';
@@ -42,7 +43,7 @@ import { loadScenario, overrideScenario, scenarioLink } from '../../problems/nas
 import { NUM_LAYERS } from '../../problems/nasc/search_space.js';
 import { splitRepair, type SplitRepairName } from '../../problems/nasc/best_split_repair.js';
 import { loadWeightStore } from '../../workers/weight_store.js';
-import { resolveDataDir } from '../cli/options.js';
+import { resolveDataDir } from '../data/data_dir.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic_write.js';
 import { defaultWeights } from '../paths.js';
 import { algorithms } from '../plugins.js';
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
   const bn = args.bn as 'recalibrate' | 'running';
   const config = { weights: { file: weights, sha256: store.manifest.sha256, steps: null }, bn, valImages: args['val-images'], calibrationImages: args['calibration-images'] };
   const { val, calibration } = searchImages(dataDir, config, store);
-  const table = loadLatencyTable(path.join(dataDir, 'hw-nas-bench', 'fbnet_cifar100_lut.json'));
+  const table = loadLatencyTable(dataFile(dataDir, 'fbnetLut'));
   const base = loadScenario(resolveScenario(args.scenario));
   const oracle = new PersistentOracle(
     makeOracle(config, val, calibration, args.workers),

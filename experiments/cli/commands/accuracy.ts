@@ -14,7 +14,7 @@ import { DEFAULT_BN_MODE, DEFAULT_CALIBRATION_IMAGES, OnnxAccuracyOracle } from 
 import { BN_MODES, type BnMode } from '../../../workers/bn_statistics.js';
 import { complementIndices, loadCifar10, selectImages, validationSplit } from '../../../workers/cifar10.js';
 import { loadWeightStore } from '../../../workers/weight_store.js';
-import { resolveDataDir } from '../options.js';
+import { resolveDataDir } from '../../data/data_dir.js';
 import { positiveInteger } from '../validate.js';
 
 export interface AccuracyArgs {

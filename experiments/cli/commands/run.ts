@@ -9,7 +9,7 @@ import { anyOf, maxEvaluations, maxGenerations, type Termination } from '../../.
 import { readCheckpoint, writeCheckpoint } from '../../checkpoint.js';
 import { algorithms, problems } from '../../plugins.js';
 import { problemOptionsOf, type ProblemSettings } from '../../plugin_types.js';
-import { resolveDataDir } from '../options.js';
+import { resolveDataDir } from '../../data/data_dir.js';
 import { positiveInteger } from '../validate.js';
 
 interface RunArgs {

@@ -12,7 +12,7 @@ import { defaultWeights, versions } from '../../paths.js';
 import { algorithms } from '../../plugins.js';
 import { resolveScenario } from '../../scenarios.js';
 import { readSearchConfig, runSearch, type SearchConfig } from '../../search/search_job.js';
-import { resolveDataDir } from '../options.js';
+import { resolveDataDir } from '../../data/data_dir.js';
 import { positiveInteger, positiveNumber } from '../validate.js';
 
 /**
