@@ -1,12 +1,12 @@
 /**
  * report.html: the page alone (self-contained, escaped), then in a real headless browser —
- * Debian's chromium driven by puppeteer-core: it loads from file:// with no console error and no
+ * Debian's chromium driven over the DevTools protocol (test/fixtures/headless_chromium.ts): it loads from file:// with no console error and no
  * network request, the front chart has one mark per front point, and hovering a mark shows that
  * point's genome. Skipped with a reason where chromium is missing; under CI=true a missing
  * chromium fails (.ci/run installs it: experiments/setup/debian.sh browser).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -15,6 +15,7 @@ import { isInputError } from '../../core/errors.js';
 import { compareReport } from '../../experiments/report/compare_report.js';
 import { readSearchFolder, renderReportHtml, searchReport, writeSearchReportHtml, type ReportFrontPoint } from '../../experiments/report/html.js';
 import { CANDIDATES, NUM_LAYERS } from '../../problems/nasc/search_space.js';
+import { findChromium, HeadlessChromium } from '../fixtures/headless_chromium.js';
 
 const OPS = CANDIDATES.map((c) => c.name);
 
@@ -89,70 +90,73 @@ test('the compare page: one band chart per plotted indicator and the summary tab
   assert.match(html, /<td>nsga2<\/td><td class="num">40\.00 \[39\.00, 41\.00\]<\/td>/);
 });
 
-function findChromium(): string | undefined {
-  const env = process.env.NASC_CHROMIUM;
-  if (env !== undefined && env !== '') return env;
-  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((f) => existsSync(f));
-}
-
 const chromium = findChromium();
 const underCi = process.env.CI === 'true';
 const browserSkip = chromium === undefined && !underCi ? 'chromium not found (install: experiments/setup/debian.sh browser, or set NASC_CHROMIUM)' : false;
 
+interface MarkInfo {
+  readonly x: number;
+  readonly y: number;
+  readonly tip: string;
+}
+
 test('in headless chromium: loads offline without errors, one mark per front point, hover shows the genome', { skip: browserSkip, timeout: 120_000 }, async () => {
   assert.ok(chromium !== undefined, 'CI=true but chromium is missing: .ci/run must install it (experiments/setup/debian.sh browser)');
-  const { default: puppeteer } = await import('puppeteer-core');
   const { dir, front } = searchFolder();
   const file = writeSearchReportHtml(dir);
-  const browser = await puppeteer.launch({
-    executablePath: chromium,
-    headless: true,
-    userDataDir: mkdtempSync(path.join(os.tmpdir(), 'nasc-chromium-')),
-    // As root in a container, and no calls home (this network is closed).
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const url = pathToFileURL(file).href;
+  const browser = HeadlessChromium.launch(chromium);
   try {
-    const page = await browser.newPage();
-    await page.setViewport({ width: 1100, height: 900 });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warn') problems.push(`console.${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e instanceof Error ? e.message : String(e)}`));
-    page.on('request', (r) => requests.push(r.url()));
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    assert.deepEqual(problems, []);
-    assert.deepEqual(requests, [pathToFileURL(file).href], 'the page loads nothing but itself');
+    const { page, events } = await browser.newPage(1100, 900);
+    await page.goto(url);
+    assert.deepEqual(events.problems, [], 'no console error, warning or exception');
+    assert.deepEqual(events.requests, [url], 'the page loads nothing but itself');
 
-    const marks = await page.$$('#front .mark[data-series="0"]');
-    assert.equal(marks.length, front.length, 'one NASC mark per front point');
-    assert.equal((await page.$$('#front .mark')).length, front.length + 3, 'and one per baseline point');
+    const count = (selector: string) => page.evaluate<number>(`document.querySelectorAll(${JSON.stringify(selector)}).length`);
+    assert.equal(await count('#front .mark[data-series="0"]'), front.length, 'one NASC mark per front point');
+    assert.equal(await count('#front .mark'), front.length + 3, 'and one per baseline point');
 
-    // Each mark's position must match its point: hover it and read the genome and latency back.
+    /** Scrolls mark k of a selector into view and returns its centre (viewport coordinates). */
+    const centre = (selector: string, k: number) =>
+      page.evaluate<{ x: number; y: number }>(
+        `(() => { const el = document.querySelectorAll(${JSON.stringify(selector)})[${k}]; el.scrollIntoView({ block: 'center' }); const r = el.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; })()`,
+      );
+    const tipText = () => page.evaluate<{ text: string; shown: boolean }>(`({ text: document.getElementById('tip').textContent, shown: document.getElementById('tip').style.display === 'block' })`);
+
+    // Hover every NASC mark with the mouse and read its tooltip back: the genome, latency and
+    // precision must be those of the point drawn there (the page sorts by latency).
     const sorted = [...front].sort((a, b) => a.totalMs - b.totalMs);
-    for (const [k, mark] of marks.entries()) {
-      await mark.hover();
-      const tip = await page.$eval('#tip', (el) => ({ text: el.textContent ?? '', shown: getComputedStyle(el).display !== 'none' }));
+    const seen: MarkInfo[] = [];
+    for (let k = 0; k < front.length; k++) {
+      const c = await centre('#front .mark[data-series="0"]', k);
+      await page.mouseMove(c.x, c.y);
+      const tip = await tipText();
       const p = sorted[k] as ReportFrontPoint;
       assert.ok(tip.shown, `tooltip shown for mark ${k}`);
       assert.ok(tip.text.includes(p.architecture.join(' ')), `mark ${k}: genome of the ${k + 1}th fastest point in "${tip.text}"`);
       assert.ok(tip.text.includes(`${p.totalMs.toFixed(2)} ms`) && tip.text.includes(p.precision), `mark ${k}: latency and precision`);
+      seen.push({ ...c, tip: tip.text });
     }
-    // The mark under the pointer is the one whose x is the point's latency: the fastest is leftmost.
-    const xs = await Promise.all(marks.map((m) => m.boundingBox().then((b) => b?.x ?? Number.NaN)));
+    // Faster points are further left.
+    const xs = seen.map((m) => m.x);
     assert.deepEqual([...xs].sort((a, b) => a - b), xs);
+    // Moving off the marks hides the tooltip.
+    await page.mouseMove(2, 2);
+    assert.equal((await tipText()).shown, false);
 
     // Keyboard: focusing a baseline mark shows its tooltip too.
-    await page.$eval('#front .mark[data-series="1"]', (el) => (el as SVGElement).focus());
-    assert.match(await page.$eval('#tip', (el) => el.textContent ?? ''), /device-only — point 1 of 1/);
+    await page.evaluate(`document.querySelector('#front .mark[data-series="1"]').focus()`);
+    assert.match((await tipText()).text, /device-only — point 1 of 1/);
 
-    await (await page.$('#front .mark[data-series="0"]'))?.hover();
+    // For the eye: the top of the page with the fastest point's tooltip open.
+    await page.evaluate('window.scrollTo(0, 0)');
+    const first = await page.evaluate<{ x: number; y: number }>(`(() => { const r = document.querySelector('#front .mark[data-series="0"]').getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; })()`);
+    await page.mouseMove(first.x, first.y);
     const shot = path.join(dir, 'report-screenshot.png');
-    await page.screenshot({ path: shot, fullPage: true });
+    writeFileSync(shot, await page.screenshot());
     assert.ok(readFileSync(shot).length > 10_000);
     console.log(`# screenshot: ${shot}`);
-    assert.deepEqual(problems, []);
+    assert.deepEqual(events.problems, []);
   } finally {
     await browser.close();
   }
