@@ -5,7 +5,7 @@ import { InputError } from '../../../core/errors.js';
 import { writeCompareReportHtml } from '../../report/compare_report.js';
 import { writeSearchReportHtml } from '../../report/html.js';
 import { readResults } from '../../search/results.js';
-import { drawSearchPlots } from '../../search/plots.js';
+import { drawSearchPlots } from '../../report/search_plots.js';
 
 interface ReportArgs {
   dir: string;

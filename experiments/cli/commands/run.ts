@@ -8,7 +8,7 @@ import { Rng } from '../../../core/rng.js';
 import { anyOf, maxEvaluations, maxGenerations, type Termination } from '../../../core/termination.js';
 import { readCheckpoint, writeCheckpoint } from '../../checkpoint.js';
 import { algorithms, problems } from '../../plugins.js';
-import { problemOptionsOf, type ProblemSettings } from '../../plugin_types.js';
+import { closeInstance, problemOptionsOf, type ProblemSettings } from '../../plugin_types.js';
 import { resolveDataDir } from '../../data/data_dir.js';
 import { positiveInteger } from '../validate.js';
 
@@ -76,6 +76,7 @@ export async function runCommand(args: RunArgs): Promise<RunSummary> {
       ...(config.populationSize === undefined ? {} : { populationSize: config.populationSize }),
       ...(config.offspringSize === undefined ? {} : { offspringSize: config.offspringSize }),
       ...(instance.repair === undefined ? {} : { repair: instance.repair }),
+      ...(instance.screening === undefined ? {} : { screening: instance.screening }),
     },
     Rng.fromSeed(config.seed),
   );
@@ -104,7 +105,7 @@ export async function runCommand(args: RunArgs): Promise<RunSummary> {
       }
     },
   });
-  await problem.close?.();
+  await closeInstance(instance);
   const front = paretoFront(result.population)
     .map((ind) => [...ind.objectives])
     .sort((a, b) => (a[0] as number) - (b[0] as number) || (a[1] ?? 0) - (b[1] ?? 0));
