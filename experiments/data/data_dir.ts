@@ -3,11 +3,11 @@
  *
  * - Tables (HW-NAS-Bench, NAS-Bench-201) ship with the package (data/); a copy in the user's
  *   data directory wins when present (problems/data_dir.ts).
- * - CIFAR-10 is looked for in `--data-dir`, then `NASC_DATA`, then the per-user cache
- *   (`$XDG_CACHE_HOME/nasc`, else `~/.cache/nasc`); the first that holds it wins. Where none
- *   does, `ensureCifar10({ fetch: true })` downloads the official archive into the cache on first
- *   use (progress, size + MD5, atomic install: experiments/data/fetch.ts) and says where it put
- *   it — like torchvision's `download=True`.
+ * - CIFAR-10 comes from `--data-dir`, else `NASC_DATA`, else the per-user cache
+ *   (`$XDG_CACHE_HOME/nasc`, else `~/.cache/nasc`). When nothing is named and the cache lacks it,
+ *   `ensureCifar10({ fetch: true })` downloads the official archive into the cache on first use
+ *   (progress, size + MD5, atomic install: experiments/data/fetch.ts) and says where it put it —
+ *   like torchvision's `download=True`.
  *
  * Library code: no CLI imports; the CLI passes its `--data-dir` flag in.
  */
@@ -74,24 +74,10 @@ export function hasCifar10(dir: string): boolean {
   }
 }
 
-/** The places CIFAR-10 is looked for, in order. */
-export function cifar10Candidates(flag: string | undefined, env: Env = process.env): DataDirChoice[] {
-  const named = namedDataDir(flag, env);
-  const out: DataDirChoice[] = [];
-  if (named !== undefined) out.push(named);
-  // --data-dir given: NASC_DATA is still a place to look (it is where the user keeps data).
-  if (named?.from === '--data-dir' && env.NASC_DATA !== undefined && env.NASC_DATA !== '') {
-    const fromEnv = namedDataDir(undefined, env);
-    if (fromEnv !== undefined && fromEnv.dir !== named.dir) out.push(fromEnv);
-  }
-  out.push({ dir: userCacheDir(env), from: 'cache' });
-  return out;
-}
-
 export interface EnsureCifar10Options {
   /** The `--data-dir` flag, if given. */
   readonly dataDir?: string;
-  /** Download the official archive into the cache when no candidate holds CIFAR-10. */
+  /** Download the official archive into the user cache when nothing is named and the cache lacks it. */
   readonly fetch: boolean;
   readonly env?: Env;
   /** Download progress (stderr): 'auto' = bar on a terminal, lines otherwise. */
@@ -106,28 +92,31 @@ export interface Cifar10Location extends DataDirChoice {
 }
 
 /**
- * A data directory holding CIFAR-10: the first of --data-dir, NASC_DATA and the cache that has
- * it; else (with `fetch`) the cache after downloading the official archive into it. The archive
+ * A data directory holding CIFAR-10. The first of --data-dir, NASC_DATA and the user cache that
+ * is set decides (a directory the user named is never silently passed over for another): a named
+ * one must hold it; the cache gets it downloaded on first use when `fetch` is set. The archive
  * URL and MD5 can be replaced by NASC_CIFAR10_URL / NASC_CIFAR10_MD5 (a mirror; tests). Every
- * failure is one InputError line naming the URL, the cache and NASC_DATA.
+ * failure is one InputError line saying what to do.
  */
 export async function ensureCifar10(options: EnsureCifar10Options): Promise<Cifar10Location> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const candidates = cifar10Candidates(options.dataDir, env);
-  const found = candidates.find((c) => hasCifar10(c.dir));
-  if (found !== undefined) return found;
+  const cache = userCacheDir(env);
+  const named = namedDataDir(options.dataDir, env);
+  if (named !== undefined) {
+    if (hasCifar10(named.dir)) return named;
+    const instead = named.from === 'NASC_DATA' ? 'unset NASC_DATA' : 'leave out --data-dir (and NASC_DATA)';
+    throw new InputError(`CIFAR-10 not found in ${named.dir} (from ${named.from}): put it there with \`nasc data fetch cifar10 --data-dir ${named.dir}\`, or ${instead} to use the user cache ${cache}`);
+  }
+  if (hasCifar10(cache)) return { dir: cache, from: 'cache' };
 
   const spec = getDataset('cifar10');
-  const cache = userCacheDir(env);
   const url = env.NASC_CIFAR10_URL !== undefined && env.NASC_CIFAR10_URL !== '' ? env.NASC_CIFAR10_URL : spec.url;
   const md5 = env.NASC_CIFAR10_MD5 !== undefined && env.NASC_CIFAR10_MD5 !== '' ? env.NASC_CIFAR10_MD5 : undefined;
-  const looked = candidates.map((c) => `${c.dir} (${c.from})`).join(', ');
-  const remedy = `put CIFAR-10 there with \`nasc data fetch cifar10\` on a machine with internet, or set NASC_DATA to a data directory holding cifar10/`;
+  const remedy = `put CIFAR-10 there with \`nasc data fetch cifar10\` (on a machine with internet), or set NASC_DATA to a data directory holding cifar10/`;
   if (!options.fetch) {
-    throw new InputError(`CIFAR-10 not found in ${looked}: ${remedy.replace('there', `in ${cache}`)} (it downloads ${url})`);
+    throw new InputError(`CIFAR-10 not found in the user cache ${cache} and NASC_DATA is not set: ${remedy.replace('there', `in ${cache}`)} (it downloads ${url})`);
   }
-  log(`CIFAR-10 not found in ${looked}; downloading ${url} (${(spec.size / 1e6).toFixed(0)} MB, once) into ${cache}`);
   let fetched: FetchResult;
   try {
     fetched = await fetchDataset({
@@ -136,6 +125,8 @@ export async function ensureCifar10(options: EnsureCifar10Options): Promise<Cifa
       url,
       ...(md5 === undefined ? {} : { md5 }),
       progress: options.progress ?? 'auto',
+      // Announced once the server answers: offline, the error line is all that is printed.
+      onStart: (total) => log(`CIFAR-10 is not in the user cache ${cache} and NASC_DATA is not set: downloading ${url} (${((total ?? spec.size) / 1e6).toFixed(0)} MB, once) into it`),
     });
   } catch (e) {
     if (!isInputError(e)) throw e;

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { isInputError } from '../../core/errors.js';
-import { cifar10Candidates, ensureCifar10, hasCifar10, namedDataDir, resolveDataDir, userCacheDir } from '../../experiments/data/data_dir.js';
+import { ensureCifar10, hasCifar10, namedDataDir, resolveDataDir, userCacheDir } from '../../experiments/data/data_dir.js';
 import { loadCifar10 } from '../../workers/cifar10.js';
 import { cifar10Archive } from '../fixtures/cifar10_archive.js';
 
@@ -73,10 +73,6 @@ test('--data-dir wins over NASC_DATA; a named directory that does not exist is a
   assert.throws(() => namedDataDir('/nonexistent-nasc', {}), (e) => inputErrorLine(e, '/nonexistent-nasc', '--data-dir'));
   assert.throws(() => namedDataDir(undefined, { NASC_DATA: '/nonexistent-nasc' }), (e) => inputErrorLine(e, 'NASC_DATA'));
   assert.equal(resolveDataDir(undefined, { HOME: '/home/u' }), '/home/u/.cache/nasc');
-  assert.deepEqual(
-    cifar10Candidates(a, { NASC_DATA: b, XDG_CACHE_HOME: '/c' }).map((c) => c.from),
-    ['--data-dir', 'NASC_DATA', 'cache'],
-  );
 });
 
 test('CIFAR-10 missing everywhere: fetched once into the cache (size + MD5 checked, loader-verified), then found there', async () => {
@@ -95,7 +91,7 @@ test('CIFAR-10 missing everywhere: fetched once into the cache (size + MD5 check
   assert.equal(loadCifar10(got.dir, 'train').count, 50);
   assert.equal(loadCifar10(got.dir, 'test').count, 20);
   // Says what it does and where it put it.
-  assert.match(lines[0] ?? '', /CIFAR-10 not found in .*downloading http:\/\/127\.0\.0\.1:\d+\/cifar-10-binary\.tar\.gz .* into .*nasc/);
+  assert.match(lines[0] ?? '', /CIFAR-10 is not in the user cache .*nasc and NASC_DATA is not set: downloading http:\/\/127\.0\.0\.1:\d+\/cifar-10-binary\.tar\.gz \(0 MB, once\) into it/);
   assert.match(lines[1] ?? '', /CIFAR-10: downloaded and checked in .*cifar10\/cifar-10-batches-bin/);
   // No temporary left behind.
   assert.deepEqual(readdirSync(got.dir), ['cifar10']);
@@ -106,7 +102,7 @@ test('CIFAR-10 missing everywhere: fetched once into the cache (size + MD5 check
   assert.equal(hits, before + 1);
 });
 
-test('NASC_DATA or --data-dir holding CIFAR-10 is used before the cache, with no download', async () => {
+test('--data-dir, else NASC_DATA, else the cache: a named directory is used, never passed over; no download', async () => {
   const cache = tmp('nasc-cache-');
   const env = { XDG_CACHE_HOME: cache, NASC_CIFAR10_URL: `${base}/cifar-10-binary.tar.gz`, NASC_CIFAR10_MD5: md5 };
   const filled = await ensureCifar10({ fetch: true, env, progress: 'none', log: () => undefined });
@@ -116,19 +112,24 @@ test('NASC_DATA or --data-dir holding CIFAR-10 is used before the cache, with no
   const before = hits;
   const emptyCache = tmp('nasc-cache-');
   assert.deepEqual(await ensureCifar10({ fetch: true, env: { ...env, XDG_CACHE_HOME: emptyCache, NASC_DATA: data } }), { dir: data, from: 'NASC_DATA' });
-  assert.deepEqual(await ensureCifar10({ fetch: true, dataDir: data, env: { ...env, XDG_CACHE_HOME: emptyCache } }), { dir: data, from: '--data-dir' });
-  // A named directory without CIFAR-10 falls through to the cache that has it.
-  assert.deepEqual(await ensureCifar10({ fetch: true, env: { ...env, NASC_DATA: tmp('nasc-empty-') } }), { dir: path.join(cache, 'nasc'), from: 'cache' });
+  assert.deepEqual(await ensureCifar10({ fetch: true, dataDir: data, env: { ...env, XDG_CACHE_HOME: emptyCache, NASC_DATA: tmp('nasc-empty-') } }), { dir: data, from: '--data-dir' });
+  assert.deepEqual(await ensureCifar10({ fetch: true, env }), { dir: path.join(cache, 'nasc'), from: 'cache' });
+  // A named directory without CIFAR-10 is an error saying how to fill it, even when the cache has it.
+  const empty = tmp('nasc-empty-');
+  await assert.rejects(ensureCifar10({ fetch: true, env: { ...env, NASC_DATA: empty } }), (e) => inputErrorLine(e, empty, 'NASC_DATA', `nasc data fetch cifar10 --data-dir ${empty}`, 'unset NASC_DATA'));
+  await assert.rejects(ensureCifar10({ fetch: true, dataDir: empty, env }), (e) => inputErrorLine(e, empty, '--data-dir'));
   assert.equal(hits, before);
 });
 
 test('offline: one line naming the URL, the cache folder and NASC_DATA; nothing left in the cache', async () => {
   const cache = tmp('nasc-cache-');
   const url = `http://127.0.0.1:${await closedPort()}/cifar-10-binary.tar.gz`;
+  const logged: string[] = [];
   await assert.rejects(
-    ensureCifar10({ fetch: true, env: { XDG_CACHE_HOME: cache, NASC_CIFAR10_URL: url }, progress: 'none', log: () => undefined }),
+    ensureCifar10({ fetch: true, env: { XDG_CACHE_HOME: cache, NASC_CIFAR10_URL: url }, progress: 'lines', log: (l) => logged.push(l) }),
     (e) => inputErrorLine(e, url, path.join(cache, 'nasc'), 'NASC_DATA', 'nasc data fetch cifar10'),
   );
+  assert.deepEqual(logged, [], 'nothing announced before the error');
   assert.deepEqual(readdirSync(cache), []);
   // A corrupt download (wrong MD5) is refused the same way.
   await assert.rejects(
