@@ -96,7 +96,7 @@ export const accuracyCommand: CommandModule<object, AccuracyArgs> = {
       .option('bn', { type: 'string', describe: `BatchNorm statistics: ${BN_MODES.join('|')} (default ${DEFAULT_BN_MODE})` })
       .option('calibration-images', { coerce: positiveInteger('calibration-images'), describe: `training images for --bn recalibrate (default ${DEFAULT_CALIBRATION_IMAGES})` })
       .option('batch-size', { coerce: positiveInteger('batch-size'), describe: 'images per inference batch (default 100)' })
-      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
+      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA, else the user cache ~/.cache/nasc for CIFAR-10; tables found there win over the shipped data/)' })
       .option('json', { type: 'boolean', default: false, describe: 'print {accuracy, images, seconds}' }) as unknown as Argv<AccuracyArgs>,
   handler: async (args) => {
     const r = await accuracyReport(args);

@@ -110,7 +110,7 @@ export const compareCommand: CommandModule<object, CompareCliArgs> = {
       .option('workers', { type: 'number', default: 1, describe: 'worker threads (same results as sequential)', coerce: positiveInteger('workers') })
       .option('report-at', { type: 'string', describe: 'budgets for the "who leads" table, e.g. 500,1000,1500 (default ⅓, ⅔, all)' })
       .option('out', { type: 'string', describe: 'directory for compare.json, CSV tables and SVG/PNG plots' })
-      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
+      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA, else the user cache ~/.cache/nasc for CIFAR-10; tables found there win over the shipped data/)' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }) as unknown as Argv<CompareCliArgs>,
   handler: async (args) => {
     const report = await compareFromCli(args);

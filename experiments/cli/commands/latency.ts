@@ -122,7 +122,7 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
       .option('packet-bytes', { type: 'string', describe: 'payload bytes per packet (default 1460)' })
       .option('header-bytes', { type: 'string', describe: 'header bytes per packet (default 0)' })
       .option('classes', { type: 'string', describe: 'number of classes (FC_Cin1504_Cout<N> must be in the table; default 10)' })
-      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
+      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA, else the user cache ~/.cache/nasc for CIFAR-10; tables found there win over the shipped data/)' })
       .option('json', { type: 'boolean', default: false, describe: 'print {deviceMs, linkMs, serverMs, totalMs, payloadBytes}' }) as unknown as Argv<LatencyArgs>,
   handler: (args) => {
     const r = latencyReport(args);

@@ -162,7 +162,7 @@ export const searchCommandModule: CommandModule<object, SearchArgs> = {
       .option('lut', { type: 'string', describe: 'latency table (default: <data-dir>/hw-nas-bench/fbnet_cifar100_lut.json if there, else the shipped data/hw-nas-bench one)' })
       .option('profile', { type: 'string', array: true, describe: 'tables from `nasc profile` (their devices become usable as --device/--server)' })
       .option('workers', { type: 'number', describe: `worker threads (default ${os.availableParallelism()}); results do not depend on it`, coerce: positiveInteger('workers') })
-      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
+      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA, else the user cache ~/.cache/nasc, where CIFAR-10 is downloaded on first use; tables found there win over the shipped data/)' })
       .option('out', { type: 'string', describe: 'results folder (default results/search-<scenario>-seed<seed>)' })
       .option('resume', { type: 'string', describe: 'continue the search in this results folder' })
       .option('device', { type: 'string', describe: 'override the scenario device' })
