@@ -19,12 +19,11 @@ import { minimize, paretoFront } from '../../core/minimize.js';
 import { parsePluginSpec } from '../../core/registry.js';
 import { Rng } from '../../core/rng.js';
 import { maxEvaluations } from '../../core/termination.js';
-import { parseSplitRepair, splitRepair, type SplitRepairName } from '../../problems/nasc/best_split_repair.js';
+import { parseSplitRepair, splitRepair } from '../../problems/nasc/best_split_repair.js';
 import { feasibilityScreening } from '../../problems/nasc/nasc_algorithm.js';
 import type { NascInfo, NascProblem } from '../../problems/nasc/problem.js';
-import { parseScenario, type Scenario } from '../../problems/nasc/scenario.js';
+import { parseScenario } from '../../problems/nasc/scenario.js';
 import { CANDIDATE_NAMES } from '../../problems/nasc/search_space.js';
-import type { BnMode } from '../../workers/bn_statistics.js';
 import { runStrategy } from '../compare/run_strategy.js';
 import { writeJsonAtomic } from '../io/atomic_write.js';
 import { nascHeldOut } from '../nasc/held_out.js';
@@ -34,32 +33,10 @@ import type { HeldOutPoint } from '../plugin_types.js';
 import { writeSearchReportHtml } from '../report/html.js';
 import { drawSearchPlots } from '../report/search_plots.js';
 import { SearchProgress } from './progress.js';
+import type { SearchConfig } from './config.js';
 import { writeResults, type BaselineSummary, type FrontPoint, type HistoryEntry, type SearchResults } from './results.js';
 
-export interface SearchConfig {
-  readonly format: 'nasc-search';
-  readonly version: 2;
-  readonly scenario: Scenario;
-  readonly scenarioSource: string;
-  readonly seed: number;
-  /** Strategy spec: a registry name, optionally with parameters, e.g. `nasc(split-reset=0.3)`. */
-  readonly strategy: string;
-  readonly populationSize: number;
-  readonly evaluations: number;
-  readonly valImages: number;
-  readonly testImages: number;
-  readonly calibrationImages: number;
-  readonly bn: BnMode;
-  readonly weights: { readonly file: string; readonly sha256: string; readonly steps: number | null };
-  readonly lut: string | null;
-  /** Extra tables (e.g. from `nasc profile`) whose metrics override the LUT's. */
-  readonly profiles?: readonly string[];
-  /** How the search repairs the split gene (a strategy's own parameter wins). */
-  readonly splitRepair: SplitRepairName;
-  /** Baseline strategies run after the search on the same problem, and each one's budget of evaluations. */
-  readonly baselines: { readonly strategies: readonly string[]; readonly evaluations: number };
-  readonly versions: Record<string, string>;
-}
+export type { SearchConfig } from './config.js';
 
 interface SearchCheckpoint {
   readonly format: 'nasc-search-checkpoint';
