@@ -11,7 +11,7 @@ import { defaultWeights } from '../../paths.js';
 import { algorithms } from '../../plugins.js';
 import { readStudyRuns, runPaperStudy, writeStudyOutputs } from '../../reproduce/paper_study.js';
 import { resolveScenario } from '../../scenarios.js';
-import { resolveDataDir } from '../options.js';
+import { resolveDataDir } from '../../data/data_dir.js';
 import { positiveInteger } from '../validate.js';
 
 interface PaperArgs {
