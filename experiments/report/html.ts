@@ -183,7 +183,8 @@ export interface SearchFolder {
   readonly hv: number;
   readonly referencePoint: readonly number[];
   readonly history: readonly { readonly generation: number; readonly evaluations: number; readonly hv: number; readonly bestFeasibleAccuracy: number | null; readonly feasible: number; readonly failed: number }[];
-  readonly baselines: readonly { readonly name: string; readonly evaluated: number; readonly front: readonly ReportFrontPoint[] }[];
+  /** `evaluations` (distinct genomes evaluated) is absent in folders older than the baselines-as-strategies layout. */
+  readonly baselines: readonly { readonly name: string; readonly evaluations?: number; readonly front: readonly ReportFrontPoint[] }[];
 }
 
 const SEARCH_FILES = ['config.json', 'front.json', 'history.json', 'baselines.json'] as const;
@@ -268,6 +269,11 @@ export function searchReport(f: SearchFolder): HtmlReport {
     { name: NASC_SERIES, points: seriesOf(NASC_SERIES, byLatency), stepLine: true },
     ...f.baselines.map((b) => ({ name: b.name, points: seriesOf(b.name, b.front) })),
   ];
+  const evals = (n: number | undefined) => (n === undefined ? '' : `${n} evaluations`);
+  const legendNames = [
+    `${NASC_SERIES}${f.history.length === 0 ? '' : `, ${evals(f.history.at(-1)?.evaluations)}`}`,
+    ...f.baselines.map((b) => `${b.name}${b.evaluations === undefined ? '' : ` (${evals(b.evaluations)}${b.front.length === 0 ? ', no feasible point' : ''})`}`),
+  ];
   const front = scatterChart({
     id: 'front',
     label: 'Error vs end-to-end latency',
@@ -327,7 +333,7 @@ export function searchReport(f: SearchFolder): HtmlReport {
         id: 'front',
         title: 'Front and baselines',
         note: 'Error vs end-to-end latency (device + link + server) of the final front, accuracies re-measured on the test images; the baselines beside it. Hover a mark for its genome, split, precision, latency breakdown and accuracies.',
-        body: legendHtml(series.map((s) => s.name)) + front,
+        body: legendHtml(legendNames) + front,
       },
       { id: 'hv', title: 'Hypervolume vs evaluations', note: 'HV of the feasible front (validation error, latency) after each generation.', body: hv },
       { id: 'splits', title: 'Split histogram', note: 'Where the front cuts the network.', body: histogram },

@@ -46,8 +46,9 @@ function searchFolder(): { dir: string; front: ReportFrontPoint[] } {
   write('front.json', { scenario: 'default', referencePoint: [1, 30], indicators: { hv: 0.1234 }, front });
   write('history.json', [0, 1, 2].map((g) => ({ generation: g, evaluations: 20 * (g + 1), hv: 0.05 * (g + 1), bestFeasibleAccuracy: g === 0 ? null : 0.7, feasible: 3 * g, failed: 0 })));
   write('baselines.json', [
-    { name: 'device-only', evaluated: 40, front: [point(10, 27.7, 0.718, 22)] },
-    { name: 'hwnas+best-split', evaluated: 40, front: [point(11, 27.6, 0.712, 19), point(12, 23.0, 0.6, 17)] },
+    { name: 'device-only', budget: 40, evaluations: 40, stoppedBy: 'budget', front: [point(10, 27.7, 0.718, 22)] },
+    { name: 'hwnas', budget: 40, evaluations: 40, stoppedBy: 'budget', front: [point(11, 27.6, 0.712, 19), point(12, 23.0, 0.6, 17)] },
+    { name: 'fixed-architectures', budget: 40, evaluations: 3, stoppedBy: 'exhausted', front: [] },
   ]);
   return { dir, front };
 }
@@ -63,6 +64,7 @@ test('the page is self-contained: no external resource, data escaped, one toolti
   assert.equal(marks.length, tips.length);
   assert.equal((html.match(/class="mark" data-series="0"/g) ?? []).length, front.length);
   for (const p of front) assert.ok(html.includes(p.architecture.join(' ')), 'every genome is in the front table');
+  assert.ok(html.includes('fixed-architectures (3 evaluations, no feasible point)'), 'an empty baseline front is named in the legend');
 });
 
 test('a folder that is not a search: one-line InputError', () => {
