@@ -64,6 +64,7 @@ export async function runCompare(args: CompareArgs, registry: CompareRegistry): 
   const dataDir = () => resolveDataDir(args.dataDir);
   // Build the problem here first: bad flags fail before any worker starts.
   const instance: ProblemInstance = problemFromRegistry(registry, args.problem, plain, dataDir);
+  await instance.ready?.();
   const strategies: RegistryStrategy[] = specs.map((spec) => ({
     label: spec.label,
     algorithm: spec.name,

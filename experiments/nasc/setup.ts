@@ -17,7 +17,10 @@ import { NascProblem } from '../../problems/nasc/problem.js';
 import { scenarioLink, type Scenario } from '../../problems/nasc/scenario.js';
 import type { DecodedGenome, GenomeLayout } from '../../problems/nasc/search_space.js';
 import { dataFile } from '../../problems/data_dir.js';
-import { OnnxAccuracyOracle, type UintImages } from '../../workers/accuracy_pool.js';
+import { DEFAULT_BATCH_SIZE, OnnxAccuracyOracle, type UintImages } from '../../workers/accuracy_pool.js';
+import { describeImageSet } from '../../workers/queue/image_set.js';
+import { QueueAccuracyOracle, queueOracle } from '../../workers/queue/queue_oracle.js';
+import { connectRedis, parseRedisUrl } from '../../workers/queue/redis_connection.js';
 import type { BnMode } from '../../workers/bn_statistics.js';
 import { complementIndices, loadCifar10, selectImages, validationSplit } from '../../workers/cifar10.js';
 import { loadWeightStore, type WeightStore } from '../../workers/weight_store.js';
@@ -45,6 +48,11 @@ export interface NascSetupOptions {
   readonly workers?: number;
   /** Folder for disk-backed accuracy caches (validation and test), so reruns pay only for new subnets. */
   readonly cacheDir?: string;
+  /**
+   * Measure accuracy on a fleet of `nasc worker`s through this Redis queue instead of local
+   * worker threads (workers/queue/); `runId` scopes the jobs, so a resumed run reuses its answers.
+   */
+  readonly queue?: { readonly url: string; readonly runId: string };
 }
 
 /** What accuracies of one image set depend on: a cache file whose identity differs is ignored. */
@@ -153,19 +161,34 @@ export class NascSetup {
     this.testOracle = undefined;
   }
 
+  /** With a queue: connects once (an InputError when Redis cannot be used), so a run fails before it writes anything. */
+  async checkQueue(): Promise<void> {
+    if (this.options.queue === undefined) return;
+    await connectRedis(parseRedisUrl(this.options.queue.url)).then((c) => c.disconnect());
+  }
+
   private oracleFor(set: 'val' | 'test'): AccuracyOracle {
     const existing = set === 'val' ? this.valOracle : this.testOracle;
     if (existing !== undefined) return existing;
     const images = set === 'val' ? this.val : (this.test as UintImages);
     const o = this.options;
-    const pool = new OnnxAccuracyOracle({
-      weights: this.weightsFile,
-      images,
-      bn: o.bn,
-      ...(o.bn === 'recalibrate' ? { calibration: this.calibration } : {}),
-      ...(o.workers === undefined ? {} : { workers: o.workers }),
-    });
-    this.pools.push(pool);
+    const pool: AccuracyOracle =
+      o.queue === undefined
+        ? new OnnxAccuracyOracle({
+            weights: this.weightsFile,
+            images,
+            bn: o.bn,
+            ...(o.bn === 'recalibrate' ? { calibration: this.calibration } : {}),
+            ...(o.workers === undefined ? {} : { workers: o.workers }),
+          })
+        : queueOracle({
+            url: o.queue.url,
+            runId: o.queue.runId,
+            weightsSha256: this.sha256,
+            // The images a worker must reproduce exactly (checked by sha256), as the local pool would use them.
+            imageSet: describeImageSet(set === 'val' ? 'validation' : 'test', images, this.calibration, { bn: o.bn, batchSize: DEFAULT_BATCH_SIZE }),
+          });
+    if (pool instanceof OnnxAccuracyOracle) this.pools.push(pool);
     const oracle: AccuracyOracle =
       o.cacheDir === undefined ? pool : new PersistentOracle(pool, path.join(o.cacheDir, `accuracy-${set}.json`), identity(this.sha256, set, images.labels.length, o));
     if (set === 'val') this.valOracle = oracle;
@@ -176,5 +199,5 @@ export class NascSetup {
 
 function poolImages(o: AccuracyOracle): number {
   const inner = o instanceof PersistentOracle ? o.inner : o;
-  return inner instanceof OnnxAccuracyOracle ? inner.stats.images : 0;
+  return inner instanceof OnnxAccuracyOracle || inner instanceof QueueAccuracyOracle ? inner.stats.images : 0;
 }

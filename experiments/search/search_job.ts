@@ -9,6 +9,7 @@
  * accuracy caches (`accuracy-val.json`, `accuracy-test.json`) make a resumed run pay only for
  * subnets it has not measured yet.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Algorithm, AlgorithmState } from '../../core/algorithm.js';
@@ -55,6 +56,18 @@ export interface SearchRuntime {
   readonly out: string;
   readonly workers?: number;
   readonly progress: boolean;
+  /** Evaluate on `nasc worker`s through this Redis queue (never written into the results folder). */
+  readonly queue?: string;
+}
+
+/**
+ * The run id of a search's queue jobs: a hash of its configuration without the evaluation budget
+ * (which `--resume` may raise), so a resumed search — or the same search again — reuses the
+ * answers already in Redis; any other setting gives other jobs.
+ */
+export function searchRunId(config: SearchConfig): string {
+  const { evaluations: _budget, ...rest } = config;
+  return `search-${createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 32)}`;
 }
 
 export interface SearchSummary {
@@ -135,8 +148,10 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
     bn: config.bn,
     cacheDir: out,
     ...(runtime.workers === undefined ? {} : { workers: runtime.workers }),
+    ...(runtime.queue === undefined ? {} : { queue: { url: runtime.queue, runId: searchRunId(config) } }),
   });
   setup.checkScenario(config.scenario);
+  await setup.checkQueue();
   for (const s of [config.strategy, ...config.baselines.strategies]) parsePluginSpec(algorithms, s);
   const checkpoint = resume ? readCheckpoint(out) : undefined;
   if (!resume) writeConfig(out, config);

@@ -4,11 +4,13 @@
 #   browser  chromium (headless browser test of report.html; CI installs it)
 #   bench    python3-deap (peer timings for npm run bench:engine)
 #   training python3-torch, python3-onnx, python3-numpy (supernet training and fixtures)
+#   queue    redis-server (distributed evaluation: the tests start their own instance; the service
+#            Debian enables on install is not used)
 # Usage: experiments/setup/debian.sh COMPONENT...
 set -euo pipefail
 want=("$@")
 if [ ${#want[@]} -eq 0 ]; then
-  echo "debian.sh: name what to install: browser, bench, training (nasc itself needs none)" >&2
+  echo "debian.sh: name what to install: browser, bench, training, queue (nasc itself needs none)" >&2
   exit 2
 fi
 pkgs=()
@@ -17,7 +19,8 @@ for w in "${want[@]}"; do
     browser) pkgs+=(chromium) ;;
     bench) pkgs+=(python3-deap) ;;
     training) pkgs+=(python3-torch python3-onnx python3-numpy) ;;
-    *) echo "debian.sh: unknown component '$w' (browser, bench, training)" >&2; exit 2 ;;
+    queue) pkgs+=(redis-server) ;;
+    *) echo "debian.sh: unknown component '$w' (browser, bench, training, queue)" >&2; exit 2 ;;
   esac
 done
 missing=()

@@ -16,6 +16,7 @@ interface CompareCliArgs {
   'test-images'?: number;
   'calibration-images'?: number;
   'cache-dir'?: string;
+  queue?: string;
   'split-repair'?: string;
   weights?: string;
   strategies: string;
@@ -55,6 +56,7 @@ export async function compareFromCli(args: CompareCliArgs): Promise<CompareRepor
     ...(args['test-images'] === undefined ? {} : { testImages: args['test-images'] }),
     ...(args['calibration-images'] === undefined ? {} : { calibrationImages: args['calibration-images'] }),
     ...(args['cache-dir'] === undefined ? {} : { cacheDir: args['cache-dir'] }),
+    ...(args.queue === undefined ? {} : { queue: args.queue }),
     ...(args['split-repair'] === undefined ? {} : { splitRepair: args['split-repair'] }),
     ...(args.weights === undefined ? {} : { weights: args.weights }),
     ...(args.pop === undefined ? {} : { pop: args.pop }),
@@ -82,6 +84,7 @@ export const compareCommand: CommandModule<object, CompareCliArgs> = {
       .option('calibration-images', { coerce: positiveInteger('calibration-images'), describe: 'nasc: training images for per-subnet BN recalibration (default 128)' })
       .option('cache-dir', { type: 'string', describe: 'nasc: folder for disk-backed accuracy caches, shared by reruns' })
       .option('split-repair', { type: 'string', describe: 'nasc: best (default) | none (the paper\'s free split gene)' })
+      .option('queue', { type: 'string', describe: 'nasc: evaluate on `nasc worker`s through this Redis queue (redis://host:port[/db], rediss://…)' })
       .option('weights', { type: 'string', describe: 'nasc: weight store .json (default: the shipped one)' })
       .option('variables', { type: 'number', describe: 'number of variables of a scalable benchmark', coerce: positiveInteger('variables') })
       .option('objectives', { type: 'number', describe: 'number of objectives of a scalable benchmark', coerce: positiveInteger('objectives') })

@@ -9,8 +9,9 @@ import { reproduceCommand } from './reproduce.js';
 import { reportCommandModule } from './report.js';
 import { runCommandModule } from './run.js';
 import { searchCommandModule } from './search.js';
+import { workerCommandModule } from './worker.js';
 
 type AnyCommand = CommandModule<object, never>;
 
 /** Every command of the CLI, in the order `nasc --help` lists them. */
-export const commands: AnyCommand[] = [searchCommandModule, compareCommand, reproduceCommand, runCommandModule, latencyCommand, accuracyCommand, reportCommandModule, profileCommand, listCommandModule, dataCommandModule].map((c) => c as unknown as AnyCommand);
+export const commands: AnyCommand[] = [searchCommandModule, compareCommand, reproduceCommand, runCommandModule, latencyCommand, accuracyCommand, reportCommandModule, profileCommand, listCommandModule, dataCommandModule, workerCommandModule].map((c) => c as unknown as AnyCommand);

@@ -50,6 +50,7 @@ export interface SearchArgs {
   lut?: string;
   profile?: string[];
   workers?: number;
+  queue?: string;
   'data-dir'?: string;
   out?: string;
   resume?: string;
@@ -137,7 +138,11 @@ export async function searchCommand(args: SearchArgs) {
   // CIFAR-10: --data-dir, NASC_DATA or the user cache; downloaded into the cache on first use
   // (after the flags were checked, so a typo costs no download).
   const cifar = await ensureCifar10({ ...(args['data-dir'] === undefined ? {} : { dataDir: args['data-dir'] }), fetch: true, progress: args.json ? 'lines' : 'auto' });
-  return runSearch(config, { dataDir: cifar.dir, ...(tablesDir === undefined ? {} : { tablesDir }), out, progress: args.progress && !args.json ? true : args.progress, ...(args.workers === undefined ? {} : { workers: args.workers }) }, args.resume !== undefined);
+  return runSearch(
+    config,
+    { dataDir: cifar.dir, ...(tablesDir === undefined ? {} : { tablesDir }), out, progress: args.progress && !args.json ? true : args.progress, ...(args.workers === undefined ? {} : { workers: args.workers }), ...(args.queue === undefined ? {} : { queue: args.queue }) },
+    args.resume !== undefined,
+  );
 }
 
 export const searchCommandModule: CommandModule<object, SearchArgs> = {
@@ -162,6 +167,7 @@ export const searchCommandModule: CommandModule<object, SearchArgs> = {
       .option('lut', { type: 'string', describe: 'latency table (default: <data-dir>/hw-nas-bench/fbnet_cifar100_lut.json if there, else the shipped data/hw-nas-bench one)' })
       .option('profile', { type: 'string', array: true, describe: 'tables from `nasc profile` (their devices become usable as --device/--server)' })
       .option('workers', { type: 'number', describe: `worker threads (default ${os.availableParallelism()}); results do not depend on it`, coerce: positiveInteger('workers') })
+      .option('queue', { type: 'string', describe: 'evaluate on `nasc worker`s through this Redis queue: redis://host:port[/db] or rediss://… (password also from $NASC_REDIS_PASSWORD); results do not depend on it' })
       .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA, else the user cache ~/.cache/nasc, where CIFAR-10 is downloaded on first use; tables found there win over the shipped data/)' })
       .option('out', { type: 'string', describe: 'results folder (default results/search-<scenario>-seed<seed>)' })
       .option('resume', { type: 'string', describe: 'continue the search in this results folder' })
