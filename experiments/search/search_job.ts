@@ -31,6 +31,7 @@ import { nascHeldOut } from '../nasc/held_out.js';
 import { NascSetup } from '../nasc/setup.js';
 import { algorithms } from '../plugins.js';
 import type { HeldOutPoint } from '../plugin_types.js';
+import { writeSearchReportHtml } from '../report/html.js';
 import { drawSearchPlots } from '../report/search_plots.js';
 import { SearchProgress } from './progress.js';
 import type { SearchConfig } from './config.js';
@@ -48,7 +49,10 @@ interface SearchCheckpoint {
 }
 
 export interface SearchRuntime {
+  /** Where CIFAR-10 is (experiments/data/data_dir.ts: ensureCifar10). */
   readonly dataDir: string;
+  /** Where the tables are looked for first (default: dataDir); the shipped ones otherwise. */
+  readonly tablesDir?: string;
   readonly out: string;
   readonly workers?: number;
   readonly progress: boolean;
@@ -133,6 +137,7 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
   // Everything is checked before the first file is written, so bad input leaves nothing behind.
   const setup = new NascSetup({
     dataDir,
+    tablesDir: runtime.tablesDir ?? dataDir,
     weights: config.weights.file,
     expectedSha256: config.weights.sha256,
     lut: config.lut,
@@ -217,6 +222,7 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
     };
     writeResults(out, results);
     drawSearchPlots(out, results);
+    writeSearchReportHtml(out);
     const seconds = elapsedBefore / 1000 + (performance.now() - started) / 1000;
     const stats = setup.stats();
     return {

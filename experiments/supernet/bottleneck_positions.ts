@@ -25,7 +25,7 @@ import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
 import { loadLatencyTable } from '../../problems/nasc/latency_table.js';
 import { DEFAULT_LINK } from '../../problems/nasc/link_model.js';
 import { CANDIDATES, MAX_SPLIT, NUM_LAYERS } from '../../problems/nasc/search_space.js';
-import { resolveDataDir } from '../cli/options.js';
+import { namedDataDir } from '../data/data_dir.js';
 import { writeFileAtomic } from '../io/atomic_write.js';
 
 const BANDWIDTHS = [1, 5, 10, 50];
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const sMin = Number(values['s-min']);
   if (!Number.isInteger(nets) || nets < 1) throw new InputError(`--nets must be a positive integer, got ${values.nets}`);
   if (!Number.isInteger(sMin) || sMin < 1 || sMin >= MAX_SPLIT) throw new InputError(`--s-min must be in 1..${MAX_SPLIT - 1}`);
-  const table = loadLatencyTable(dataFile(resolveDataDir(values['data-dir']), 'fbnetLut'));
+  const table = loadLatencyTable(dataFile(namedDataDir(values['data-dir'])?.dir, 'fbnetLut'));
   const device = values.device as string;
   const server = values.server as string;
   const out: Record<string, unknown> = { device, server, nets, seed: Number(values.seed), sMin };

@@ -16,7 +16,7 @@ const tiny = path.join(root, 'test/fixtures/supernet-tiny/tiny.json');
 const data = process.env.NASC_DATA;
 const skip = data === undefined || !existsSync(path.join(data, 'cifar10')) ? 'NASC_DATA is not set' : false;
 
-test('nasc latency --split 9 --bottleneck 8 --precision int8: 2,056 B, encoder and decoder in the total', { skip }, () => {
+test('nasc latency --split 9 --bottleneck 8 --precision int8: 2,056 B, encoder and decoder in the total', () => {
   const base = { scenario: 'default', arch: 'k5_e6', split: '9', precision: 'int8', json: true };
   const r = latencyReport({ ...base, bottleneck: '8' });
   assert.equal(r.payloadBytes, 2056);
