@@ -48,7 +48,8 @@ export async function splitOptimality(problem: NascProblem, front: readonly Indi
   const ref = problem.referencePoint ?? [1, problem.scenario.latencyBoundMs];
   if (front.length === 0 || ref.length !== 2 || typeof problem.layout.split === 'object') return {};
   const decoded = front.map((ind) => problem.decode(ind.genome));
-  const moved = decoded.map((d) => ({ ...d, split: problem.model.bestSplit(d.architecture, d.precision, problem.scenario.sMin).split }));
+  // A learned bottleneck exists only at its trained split: such genomes stay where they are.
+  const moved = decoded.map((d) => ((d.bottleneck ?? 0) > 0 ? d : { ...d, split: problem.model.bestSplit(d.architecture, d.precision, problem.scenario.sMin).split }));
   const evaluations = await problem.evaluateDecoded(moved);
   const hvFront = hypervolume(front.map((i) => [...i.objectives]), ref);
   const movedPoints = evaluations.filter((e) => e.failure === undefined && e.constraints.every((g) => g <= 0)).map((e) => [...e.objectives]);

@@ -41,6 +41,11 @@ export class PersistentOracle implements AccuracyOracle {
     }
   }
 
+  /** The inner oracle's learned bottlenecks (the extended space reads them from the oracle it is given). */
+  get bottlenecks(): AccuracyOracle['bottlenecks'] {
+    return this.inner.bottlenecks;
+  }
+
   /** One entry per canonical query (the accuracy cache sends lossless queries as split 22, fp32). */
   static key(q: SubnetQuery): string {
     return queryKey(q);

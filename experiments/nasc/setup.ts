@@ -25,6 +25,8 @@ import type { BnMode } from '../../workers/bn_statistics.js';
 import { complementIndices, loadCifar10, selectImages, validationSplit } from '../../workers/cifar10.js';
 import { loadWeightStore, type WeightStore } from '../../workers/weight_store.js';
 import { PersistentOracle } from './persistent_oracle.js';
+import type { BottleneckSet } from '../../problems/nasc/bottleneck.js';
+import { fbnetBottleneckSet } from '../../workers/store_bottlenecks.js';
 
 export interface NascSetupOptions {
   readonly dataDir: string;
@@ -185,6 +187,7 @@ export class NascSetup {
             url: o.queue.url,
             runId: o.queue.runId,
             weightsSha256: this.sha256,
+            ...bottlenecksOf(this.store),
             // The images a worker must reproduce exactly (checked by sha256), as the local pool would use them.
             imageSet: describeImageSet(set === 'val' ? 'validation' : 'test', images, this.calibration, { bn: o.bn, batchSize: DEFAULT_BATCH_SIZE }),
           });
@@ -200,4 +203,10 @@ export class NascSetup {
 function poolImages(o: AccuracyOracle): number {
   const inner = o instanceof PersistentOracle ? o.inner : o;
   return inner instanceof OnnxAccuracyOracle || inner instanceof QueueAccuracyOracle ? inner.stats.images : 0;
+}
+
+/** The store's learned bottlenecks for an oracle that does not read the store itself (the queue). */
+function bottlenecksOf(store: WeightStore): { bottlenecks?: BottleneckSet } {
+  const set = fbnetBottleneckSet(store.manifest.bottlenecks);
+  return set === undefined ? {} : { bottlenecks: set };
 }
