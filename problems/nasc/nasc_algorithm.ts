@@ -33,8 +33,13 @@ export const NASC_ALGORITHM_DEFAULTS = {
   /** Per-gene mutation probability of the layer genes (measured on NAS-Bench-201). */
   mutationProb: 0.05,
   crossoverProb: 0.9,
-  /** Probability that a child's split is redrawn uniformly from the other allowed values. */
-  splitResetProb: 0.2,
+  /**
+   * Probability that a child's split is redrawn uniformly from the other allowed values. Measured
+   * on the int8 scenario (split searched; 100 evaluations, 3 seeds, results/split-reset-int8):
+   * median validation HV 7.37 without the reset (= plain NSGA-II's SBX + polynomial steps),
+   * 7.69 at 0.2, 8.47 at 0.5.
+   */
+  splitResetProb: 0.5,
 } as const;
 
 export interface NascAlgorithmOptions {
