@@ -28,6 +28,7 @@ export async function nascHeldOut(setup: NascSetup, problem: NascProblem, evalua
       details: {
         split: d.split,
         precision: d.precision,
+        bottleneck: d.bottleneck ?? 0,
         architecture: d.architecture.map((c) => CANDIDATE_NAMES[c] ?? String(c)).join(' '),
         valImages: ind.info?.images ?? Number.NaN,
         testImages: test[i]?.images ?? Number.NaN,

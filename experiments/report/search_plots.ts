@@ -49,7 +49,9 @@ export function drawSearchPlots(dir: string, r: SearchResults): string[] {
   );
   const parts = r.front.flatMap((p, i) => [
     { point: i, part: 'device', ms: p.deviceMs },
+    { point: i, part: 'encoder', ms: p.encoderMs ?? 0 },
     { point: i, part: 'link', ms: p.linkMs },
+    { point: i, part: 'decoder', ms: p.decoderMs ?? 0 },
     { point: i, part: 'server', ms: p.serverMs },
   ]);
   files.push(
@@ -57,9 +59,9 @@ export function drawSearchPlots(dir: string, r: SearchResults): string[] {
       title: 'Latency breakdown of the front (sorted by total latency)',
       width: 720,
       height: 380,
-      x: { label: 'front point (s = split)', tickFormat: (i: number) => `s=${r.front[i]?.split ?? ''}` },
+      x: { label: 'front point (s = split, c = bottleneck width)', tickFormat: (i: number) => `s=${r.front[i]?.split ?? ''}${(r.front[i]?.bottleneck ?? 0) > 0 ? ` c=${r.front[i]?.bottleneck}` : ''}` },
       y: { label: 'latency (ms)', grid: true },
-      color: { legend: true, domain: ['device', 'link', 'server'], range: [PALETTE[0] as string, PALETTE[1] as string, PALETTE[4] as string] },
+      color: { legend: true, domain: ['device', 'encoder', 'link', 'decoder', 'server'], range: [PALETTE[0] as string, PALETTE[3] as string, PALETTE[1] as string, PALETTE[5] as string, PALETTE[4] as string] },
       marks: [Plot.barY(parts, { x: 'point', y: 'ms', fill: 'part' }), Plot.ruleY([0])],
     }),
   );

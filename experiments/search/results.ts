@@ -15,7 +15,12 @@ export interface FrontPoint {
   readonly precision: string;
   readonly valAccuracy: number;
   readonly testAccuracy: number;
+  /** Width c of the learned bottleneck at the split (0: none; extended space only). */
+  readonly bottleneck?: number;
   readonly deviceMs: number;
+  /** Bottleneck encoder on the device and decoder on the server (0 without a bottleneck). */
+  readonly encoderMs?: number;
+  readonly decoderMs?: number;
   readonly linkMs: number;
   readonly serverMs: number;
   readonly totalMs: number;
@@ -54,7 +59,7 @@ export interface SearchResults {
   readonly referencePoint: number[];
 }
 
-const CSV_COLUMNS = ['architecture', 'split', 'precision', 'valAccuracy', 'testAccuracy', 'deviceMs', 'linkMs', 'serverMs', 'totalMs', 'payloadBytes', 'deviceEnergyMj'] as const;
+const CSV_COLUMNS = ['architecture', 'split', 'precision', 'bottleneck', 'valAccuracy', 'testAccuracy', 'deviceMs', 'encoderMs', 'linkMs', 'decoderMs', 'serverMs', 'totalMs', 'payloadBytes', 'deviceEnergyMj'] as const;
 
 export function frontCsv(front: readonly FrontPoint[]): string {
   const rows = front.map((p) =>

@@ -258,15 +258,18 @@ function writeConfig(out: string, config: SearchConfig): void {
 /** A reported point: both accuracies and the latency breakdown. */
 function frontPoint(problem: NascProblem, pt: HeldOutPoint): FrontPoint {
   const d = problem.decode(pt.genome);
-  const latency = problem.model.breakdown(d.architecture, d.split, d.precision);
+  const latency = problem.model.breakdown(d.architecture, d.split, d.precision, d.bottleneck ?? 0);
   return {
     architecture: d.architecture.map((c) => CANDIDATE_NAMES[c] as string),
     split: d.split,
     precision: d.precision,
+    bottleneck: d.bottleneck ?? 0,
     valAccuracy: 1 - (pt.objectives[0] as number),
     testAccuracy: 1 - (pt.heldOutObjectives[0] as number),
     deviceMs: latency.deviceMs,
+    encoderMs: latency.encoderMs,
     linkMs: latency.linkMs,
+    decoderMs: latency.decoderMs,
     serverMs: latency.serverMs,
     totalMs: latency.totalMs,
     payloadBytes: latency.payloadBytes,

@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../../core/errors.js';
 import { splitSpecList } from '../../../core/registry.js';
 import { parseSplitRepair } from '../../../problems/nasc/best_split_repair.js';
-import { loadScenario } from '../../../problems/nasc/scenario.js';
+import { SPACE_NAMES, loadScenario, overrideScenario, type SpaceName } from '../../../problems/nasc/scenario.js';
 import { BN_MODES, type BnMode } from '../../../workers/bn_statistics.js';
 import { NASC_COMPARE_DEFAULTS } from '../../nasc/instance.js';
 import { defaultWeights } from '../../paths.js';
@@ -16,13 +16,14 @@ import { positiveInteger } from '../validate.js';
 
 interface PaperArgs {
   scenario: string;
+  space?: string;
   bandwidths: string;
   bounds: string;
   seeds: number;
   seed: number;
   evaluations: number;
   pop: number;
-  strategies: string;
+  strategies?: string;
   reference: string;
   'split-repair'?: string;
   'val-images': number;
@@ -47,6 +48,8 @@ export const PAPER_DEFAULTS = {
   evaluations: 200,
   pop: 20,
   strategies: 'nasc,hwnas,nasc(split-repair=none)',
+  /** In the extended space: HWNAS deployed at its best plain split, or also with the mildest trained bottleneck (C/2). */
+  extendedStrategies: 'nasc,hwnas,hwnas(max-bottleneck=1)',
   reference: 'hwnas',
 } as const;
 
@@ -59,8 +62,10 @@ function positiveList(flag: string, text: string): number[] {
 }
 
 async function paper(args: PaperArgs) {
-  const out = path.resolve(args.out ?? path.join('results', `reproduce-paper-${path.basename(args.scenario).replace(/\.json$/, '')}`));
-  const strategies = splitSpecList(args.strategies);
+  if (args.space !== undefined && !(SPACE_NAMES as readonly string[]).includes(args.space)) throw new InputError(`--space must be one of ${SPACE_NAMES.join(', ')}, got "${args.space}"`);
+  const space = args.space as SpaceName | undefined;
+  const out = path.resolve(args.out ?? path.join('results', `reproduce-paper-${path.basename(args.scenario).replace(/\.json$/, '')}${space === 'extended' ? '-extended' : ''}`));
+  const strategies = splitSpecList(args.strategies ?? (space === 'extended' ? PAPER_DEFAULTS.extendedStrategies : PAPER_DEFAULTS.strategies));
   if (args['summarise-only']) {
     return writeStudyOutputs(out, readStudyRuns(out), args.reference, strategies, 'as saved in runs/');
   }
@@ -68,7 +73,8 @@ async function paper(args: PaperArgs) {
   if (!BN_MODES.includes(bn)) throw new InputError(`--bn must be one of ${BN_MODES.join(', ')}, got ${args.bn}`);
   const bandwidths = positiveList('bandwidths', args.bandwidths);
   const bounds = positiveList('bounds', args.bounds);
-  const scenario = loadScenario(resolveScenario(args.scenario));
+  const base = loadScenario(resolveScenario(args.scenario));
+  const scenario = space === undefined ? base : overrideScenario(base, { space });
   const dataDir = resolveDataDir(args['data-dir']);
   return runPaperStudy(
     {
@@ -122,7 +128,8 @@ const paperCommand: CommandModule<object, PaperArgs> = {
       .option('seed', { type: 'number', default: 1, coerce: positiveInteger('seed', true), describe: 'first seed' })
       .option('evaluations', { type: 'number', default: PAPER_DEFAULTS.evaluations, coerce: positiveInteger('evaluations'), describe: 'distinct accuracy evaluations per run (every strategy)' })
       .option('pop', { type: 'number', default: PAPER_DEFAULTS.pop, coerce: positiveInteger('pop'), describe: 'population size of every strategy' })
-      .option('strategies', { type: 'string', default: PAPER_DEFAULTS.strategies, describe: 'strategy specs (nasc list algorithms), e.g. nasc,hwnas,device-only' })
+      .option('space', { type: 'string', describe: 'fbnet | extended (learned bottlenecks at the split); default: the scenario\'s' })
+      .option('strategies', { type: 'string', describe: `strategy specs (nasc list algorithms); default ${PAPER_DEFAULTS.strategies}, in the extended space ${PAPER_DEFAULTS.extendedStrategies}` })
       .option('reference', { type: 'string', default: PAPER_DEFAULTS.reference, describe: 'the strategy the others are compared with' })
       .option('split-repair', { type: 'string', describe: 'best (default) | none, for strategies that take the problem\'s repair' })
       .option('val-images', { type: 'number', default: NASC_COMPARE_DEFAULTS.valImages, coerce: positiveInteger('val-images'), describe: 'validation images per accuracy query' })

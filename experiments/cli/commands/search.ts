@@ -197,7 +197,7 @@ export const searchCommandModule: CommandModule<object, SearchArgs> = {
       `search finished: ${summary.evaluations} evaluations in ${summary.seconds.toFixed(0)} s, ${summary.front.length} front points, HV ${summary.indicators.hv.toFixed(4)} (validation) / ${summary.indicators.testHv.toFixed(4)} (test)\nresults: ${summary.outDir}\n`,
     );
     for (const p of summary.front) {
-      process.stdout.write(`  s=${String(p.split).padStart(2)} ${p.precision}  test acc ${(100 * p.testAccuracy).toFixed(1)}% (val ${(100 * p.valAccuracy).toFixed(1)}%)  total ${p.totalMs.toFixed(2)} ms (device ${p.deviceMs.toFixed(2)}, link ${p.linkMs.toFixed(2)}, server ${p.serverMs.toFixed(2)})\n`);
+      process.stdout.write(`  s=${String(p.split).padStart(2)} ${p.precision}${(p.bottleneck ?? 0) > 0 ? ` c=${p.bottleneck}` : ''}  test acc ${(100 * p.testAccuracy).toFixed(1)}% (val ${(100 * p.valAccuracy).toFixed(1)}%)  total ${p.totalMs.toFixed(2)} ms (device ${p.deviceMs.toFixed(2)}, link ${p.linkMs.toFixed(2)}, server ${p.serverMs.toFixed(2)})\n`);
     }
   },
 };

@@ -5,12 +5,21 @@
  * proposes is deployed at its best split (best_split.ts) and evaluated there on the NASC problem.
  * The error it ranks by is the one measured at that deployment (for a lossless payload the
  * whole network's; with int8 the split's, within ±0.3 points of it on the shipped supernet).
+ *
+ * In the extended space (learned bottlenecks at the split) `maxBottleneckLevel` lets the
+ * deployment also use a trained bottleneck no narrower than that level (1: C/2, 2: C/4, …): the
+ * latency-optimal of the plain best split and those. Latency alone would always pick the
+ * narrowest bottleneck, the least accurate, so the level bounds what the deployment may give
+ * up; each architecture still costs one accuracy evaluation, as for every strategy.
  */
+import { InputError } from '../../../core/errors.js';
 import type { Rng } from '../../../core/rng.js';
+import { levelOfWidth } from '../bottleneck.js';
+import type { DecodedGenome } from '../search_space.js';
 import { EmbeddedAlgorithm } from '../../../operators/algorithms/embedded_algorithm.js';
 import type { NascInfo, NascProblem } from '../problem.js';
 import { deviceBoundScreening, innerNsga2, translated, type BaselineOptions } from './baseline.js';
-import { bestSplitGenome } from './best_split.js';
+import { bestSplitChoice, bestSplitGenome } from './best_split.js';
 
 export interface HwnasInfo {
   readonly architecture: number[];
@@ -19,15 +28,39 @@ export interface HwnasInfo {
   readonly deviceMs: number;
 }
 
-export function hwnasStrategy(problem: NascProblem, options: BaselineOptions, rng: Rng): EmbeddedAlgorithm<HwnasInfo, NascInfo> {
+export interface HwnasOptions extends BaselineOptions {
+  /** Extended space: the narrowest bottleneck level the deployment may use (0: none, the default). */
+  readonly maxBottleneckLevel?: number;
+}
+
+export function hwnasStrategy(problem: NascProblem, options: HwnasOptions, rng: Rng): EmbeddedAlgorithm<HwnasInfo, NascInfo> {
   const bound = problem.scenario.latencyBoundMs;
+  const level = options.maxBottleneckLevel ?? 0;
+  if (level > 0 && problem.layout.bottleneck === undefined) throw new InputError('hwnas: a bottleneck deployment (max-bottleneck > 0) needs the extended space');
   const inner = innerNsga2<HwnasInfo>('hwnas-nsga2', options, rng, deviceBoundScreening(problem));
-  return new EmbeddedAlgorithm<HwnasInfo, NascInfo>('hwnas', inner, {
-    embed: (arch) => bestSplitGenome(problem, arch),
+  return new EmbeddedAlgorithm<HwnasInfo, NascInfo>(level === 0 ? 'hwnas' : `hwnas-bottleneck${level}`, inner, {
+    embed: (arch) => (level === 0 ? bestSplitGenome(problem, arch) : problem.encode(bestDeployment(problem, arch, level))),
     feedback: (arch, outer) => {
       const deviceMs = problem.model.deviceOnlyMs(arch);
       const accuracy = outer.info?.accuracy ?? Number.NaN;
       return translated(outer, [outer.objectives[0] as number, deviceMs], [deviceMs - bound], { architecture: [...arch], accuracy, deviceMs });
     },
   });
+}
+
+/** The latency-optimal of the plain best split and the trained bottlenecks of level ≤ `maxLevel` (s ≥ sMin). */
+export function bestDeployment(problem: NascProblem, architecture: readonly number[], maxLevel: number): DecodedGenome {
+  const plain = bestSplitChoice(problem, architecture);
+  let best: DecodedGenome = { ...plain, bottleneck: 0 };
+  let bestMs = problem.model.breakdown(best.architecture, best.split, best.precision, 0).totalMs;
+  for (const { split, width } of problem.layout.bottleneck?.pairs() ?? []) {
+    if (split < problem.scenario.sMin || levelOfWidth(split, width) > maxLevel) continue;
+    const ms = problem.model.breakdown(architecture, split, 'int8', width).totalMs;
+    // Ties keep the earlier choice: the plain split, then the wider bottleneck.
+    if (ms < bestMs) {
+      best = { architecture: [...architecture], split, precision: 'int8', bottleneck: width };
+      bestMs = ms;
+    }
+  }
+  return best;
 }
