@@ -194,7 +194,6 @@ async function main(): Promise<void> {
     if (method === undefined) throw new Error(`unknown method ${name} (${Object.keys(all).join(', ')})`);
     return method;
   });
-  if (!chosen.some((c) => c.name === 'baseline')) chosen.unshift(all.baseline as Method);
   const first = Number(values['first-seed']);
   const seeds = Array.from({ length: Number(values.seeds) }, (_, i) => first + i);
   const out = values.out;
@@ -202,8 +201,9 @@ async function main(): Promise<void> {
   const runsFile = path.join(out, 'runs.json');
   const runs: RunResult[] = existsSync(runsFile) ? (JSON.parse(readFileSync(runsFile, 'utf8')) as RunResult[]) : [];
   const options = { dataDir, evaluations: Number(values.evaluations), testImages: Number(values['test-images']), cacheDir: out, ...(values.workers === undefined ? {} : { workers: Number(values.workers) }) };
-  for (const method of chosen) {
-    for (const seed of seeds) {
+  // Seed-major, so an interrupted bench has every method on its first seeds.
+  for (const seed of seeds) {
+    for (const method of chosen) {
       if (runs.some((r) => r.method === method.name && r.seed === seed && (r.curve.at(-1)?.evaluations ?? 0) >= options.evaluations)) continue;
       const r = await runOne(method, seed, options);
       const last = r.curve.at(-1);
@@ -213,9 +213,11 @@ async function main(): Promise<void> {
     }
   }
 
+  // The target needs the baseline's runs (possibly from another bench folder merged into runs.json).
   const baselineFinal = runs.filter((r) => r.method === 'baseline' && seeds.includes(r.seed)).map((r) => r.curve.at(-1)?.testHv ?? 0);
   const target = quantiles(baselineFinal)?.median ?? Number.NaN;
-  const summary = chosen.map((method) => {
+  const reported = [...new Set([...runs.map((r) => r.method), ...chosen.map((c) => c.name)])].map((name) => all[name] as Method);
+  const summary = reported.map((method) => {
     const mine = runs.filter((r) => r.method === method.name && seeds.includes(r.seed));
     const reached = mine.map((r) => r.curve.find((g) => g.testHv >= target));
     const hit = reached.filter((g): g is GenerationPoint => g !== undefined);
