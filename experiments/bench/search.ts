@@ -24,8 +24,10 @@
  *
  * Flags: --seeds (5), --first-seed (1), --evaluations (300), --methods, --cheap-calibration
  * (IMAGESxBATCH, default 64x64), --test-images (1000), --workers, --data-dir (default $NASC_DATA),
- * --out (folder: bench.json, plus the shared test-accuracy caches and per-run curves, so an
- * interrupted bench resumes at the next unfinished run).
+ * --out (folder: bench.json, runs.json with every run's curve, and the shared test-accuracy
+ * caches; an interrupted bench resumes at the next unfinished run). The target needs baseline
+ * runs in runs.json: list `baseline` among the methods, or concatenate the runs.json of benches
+ * run in parallel (one process per method) into one folder and run again to summarise.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
