@@ -74,6 +74,12 @@ export interface OnnxAccuracyOracleOptions {
   readonly retries?: number;
   /** Test hook: make some architectures fail (see evaluate_worker.ts). */
   readonly faults?: readonly FaultInjection[];
+  /**
+   * Cut a query into image ranges when there are fewer queries than workers (default true).
+   * Each range recalibrates BN on its own, so a caller that keeps every worker busy with whole
+   * queries anyway (`nasc worker` running as many jobs as threads) turns it off.
+   */
+  readonly splitQueries?: boolean;
 }
 
 export interface OracleStats {
@@ -96,6 +102,8 @@ export class OnnxAccuracyOracle implements ImageRangeOracle {
   readonly workers: number;
   readonly bn: BnMode;
   readonly imageCount: number;
+  /** sha256 of the store bytes the workers hold (verified when the store was read). */
+  readonly weightsSha256: string;
   private readonly pool: Piscina<EvaluationTask, EvaluationOutcome>;
   private readonly cache = new Map<string, Promise<AccuracyResult>>();
   /** Recalibrated BN statistics by architecture, most recently used last. */
@@ -103,11 +111,13 @@ export class OnnxAccuracyOracle implements ImageRangeOracle {
   private readonly layers: number;
   private readonly retries: number;
   private readonly batchSize: number;
+  private readonly splitQueries: boolean;
   private readonly checkQuery: (q: SubnetQuery) => void;
   readonly stats: OracleStats = { queries: 0, cacheHits: 0, evaluated: 0, failed: 0, retries: 0, images: 0, calibrations: 0, calibrateMs: 0, buildMs: 0, sessionMs: 0, runMs: 0 };
 
   constructor(options: OnnxAccuracyOracleOptions) {
     const store = loadWeightStore(options.weights);
+    this.weightsSha256 = store.manifest.sha256.toLowerCase();
     const space = store.space;
     this.layers = layerCount(space);
     this.checkQuery = (q) => {
@@ -118,6 +128,7 @@ export class OnnxAccuracyOracle implements ImageRangeOracle {
     this.workers = positive(options.workers ?? availableParallelism(), 'workers');
     this.batchSize = positive(options.batchSize ?? DEFAULT_BATCH_SIZE, 'batch size');
     this.retries = options.retries ?? 2;
+    this.splitQueries = options.splitQueries ?? true;
     this.bn = options.bn ?? DEFAULT_BN_MODE;
     const count = options.images.labels.length;
     if (options.images.pixels.length !== count * CIFAR10_IMAGE_BYTES) throw new InputError(`${count} labels but ${options.images.pixels.length} pixel bytes`);
@@ -220,7 +231,7 @@ export class OnnxAccuracyOracle implements ImageRangeOracle {
   /** Ranges per query: queries are cut only when they are too few to occupy every worker. */
   private chunksFor(fresh: number, images: number): number {
     const batches = Math.max(1, Math.ceil(images / this.batchSize));
-    return fresh === 0 ? 1 : Math.min(batches, Math.max(1, Math.ceil(this.workers / fresh)));
+    return fresh === 0 || !this.splitQueries ? 1 : Math.min(batches, Math.max(1, Math.ceil(this.workers / fresh)));
   }
 
   private async evaluate(q: SubnetQuery, chunks: number): Promise<AccuracyResult> {
@@ -352,7 +363,8 @@ export function workerEntry(): { filename: string; execArgv?: string[] } {
   const here = fileURLToPath(import.meta.url);
   const ext = path.extname(here);
   const filename = path.join(path.dirname(here), `evaluate_worker${ext}`);
-  return ext === '.ts' ? { filename, execArgv: ['--import', 'tsx'] } : { filename };
+  // tsx resolved from here, not from the working directory: the CLI may run from anywhere.
+  return ext === '.ts' ? { filename, execArgv: ['--import', import.meta.resolve('tsx')] } : { filename };
 }
 
 function sharedFloat(pixels: Uint8Array, normalization: Parameters<typeof toFloatBatch>[1]): SharedArrayBuffer {

@@ -16,10 +16,13 @@ import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
 import { NascProblem } from '../../problems/nasc/problem.js';
 import { scenarioLink, type Scenario } from '../../problems/nasc/scenario.js';
 import type { DecodedGenome, GenomeLayout } from '../../problems/nasc/search_space.js';
-import { DATA_FILES } from '../../problems/data_dir.js';
+import { dataFile } from '../../problems/data_dir.js';
 import { ImageRacing, type ImageRacingOptions } from '../../problems/nasc/image_racing.js';
 import { MeasurementStore } from '../../problems/nasc/measurement_store.js';
-import { DEFAULT_CALIBRATION_BATCH_SIZE, OnnxAccuracyOracle, type UintImages } from '../../workers/accuracy_pool.js';
+import { DEFAULT_BATCH_SIZE, DEFAULT_CALIBRATION_BATCH_SIZE, OnnxAccuracyOracle, type UintImages } from '../../workers/accuracy_pool.js';
+import { describeImageSet } from '../../workers/queue/image_set.js';
+import { QueueAccuracyOracle, queueOracle } from '../../workers/queue/queue_oracle.js';
+import { connectRedis, parseRedisUrl } from '../../workers/queue/redis_connection.js';
 import type { BnMode } from '../../workers/bn_statistics.js';
 import { complementIndices, loadCifar10, selectImages, validationSplit } from '../../workers/cifar10.js';
 import { loadWeightStore, type WeightStore } from '../../workers/weight_store.js';
@@ -31,7 +34,9 @@ export interface NascSetupOptions {
   readonly weights: string;
   /** When set, the store must still have this sha256 (a resumed run). */
   readonly expectedSha256?: string;
-  /** Latency table (default: the data directory's HW-NAS-Bench FBNet table). */
+  /** Where the tables are looked for first (default: dataDir); the shipped ones otherwise (problems/data_dir.ts). */
+  readonly tablesDir?: string;
+  /** Latency table (default: the HW-NAS-Bench FBNet table). */
   readonly lut?: string | null;
   /** Extra tables (e.g. from `nasc profile`) whose metrics override the LUT's. */
   readonly profiles?: readonly string[];
@@ -53,6 +58,11 @@ export interface NascSetupOptions {
   readonly workers?: number;
   /** Folder for disk-backed accuracy caches (validation and test), so reruns pay only for new subnets. */
   readonly cacheDir?: string;
+  /**
+   * Measure accuracy on a fleet of `nasc worker`s through this Redis queue instead of local
+   * worker threads (workers/queue/); `runId` scopes the jobs, so a resumed run reuses its answers.
+   */
+  readonly queue?: { readonly url: string; readonly runId: string };
 }
 
 /** What accuracies of one image set depend on: a cache file whose identity differs is ignored. */
@@ -80,8 +90,12 @@ export class NascSetup {
   /** Loads and checks everything; throws an InputError (nothing started, nothing written) on bad input. */
   constructor(options: NascSetupOptions) {
     this.options = options;
-    const lut = options.lut ?? path.join(options.dataDir, DATA_FILES.fbnetLut);
-    if (!existsSync(lut)) throw new InputError(`latency table ${lut} not found (set --data-dir / NASC_DATA, or --lut)`);
+    if (options.queue !== undefined && options.racing !== undefined) throw new InputError('racing on images needs the local worker pool: the queue measures whole queries only');
+    if (options.queue !== undefined && (options.calibrationBatchSize ?? DEFAULT_CALIBRATION_BATCH_SIZE) !== DEFAULT_CALIBRATION_BATCH_SIZE) {
+      throw new InputError(`queue workers recalibrate BN in batches of ${DEFAULT_CALIBRATION_BATCH_SIZE}; another calibration batch size is not part of the job format`);
+    }
+    const lut = options.lut ?? dataFile(options.tablesDir ?? options.dataDir, 'fbnetLut');
+    if (!existsSync(lut)) throw new InputError(`latency table ${lut} not found`);
     this.table = LatencyTable.merge([loadLatencyTable(lut), ...(options.profiles ?? []).map((f) => loadLatencyTable(f))]);
     this.weightsFile = path.resolve(options.weights);
     this.store = loadWeightStore(this.weightsFile);
@@ -166,23 +180,39 @@ export class NascSetup {
     this.testOracle = undefined;
   }
 
+  /** With a queue: connects once (an InputError when Redis cannot be used), so a run fails before it writes anything. */
+  async checkQueue(): Promise<void> {
+    if (this.options.queue === undefined) return;
+    await connectRedis(parseRedisUrl(this.options.queue.url)).then((c) => c.disconnect());
+  }
+
   private oracleFor(set: 'val' | 'test'): AccuracyOracle {
     const existing = set === 'val' ? this.valOracle : this.testOracle;
     if (existing !== undefined) return existing;
     const images = set === 'val' ? this.val : (this.test as UintImages);
     const o = this.options;
-    const pool = new OnnxAccuracyOracle({
-      weights: this.weightsFile,
-      images,
-      bn: o.bn,
-      ...(o.bn === 'recalibrate' ? { calibration: this.calibration } : {}),
-      ...(o.calibrationBatchSize === undefined ? {} : { calibrationBatchSize: o.calibrationBatchSize }),
-      ...(o.workers === undefined ? {} : { workers: o.workers }),
-    });
-    this.pools.push(pool);
+    const pool: AccuracyOracle =
+      o.queue === undefined
+        ? new OnnxAccuracyOracle({
+            weights: this.weightsFile,
+            images,
+            bn: o.bn,
+            ...(o.bn === 'recalibrate' ? { calibration: this.calibration } : {}),
+            ...(o.calibrationBatchSize === undefined ? {} : { calibrationBatchSize: o.calibrationBatchSize }),
+            ...(o.workers === undefined ? {} : { workers: o.workers }),
+          })
+        : queueOracle({
+            url: o.queue.url,
+            runId: o.queue.runId,
+            weightsSha256: this.sha256,
+            // The images a worker must reproduce exactly (checked by sha256), as the local pool would use them.
+            imageSet: describeImageSet(set === 'val' ? 'validation' : 'test', images, this.calibration, { bn: o.bn, batchSize: DEFAULT_BATCH_SIZE }),
+          });
+    if (pool instanceof OnnxAccuracyOracle) this.pools.push(pool);
     if (set === 'val' && o.racing !== undefined) {
       // Racing needs partial counts that grow; the disk cache keeps full accuracies only, so a
       // raced search measures through the store (its full answers are the same numbers).
+      if (!(pool instanceof OnnxAccuracyOracle)) throw new Error('racing needs the local pool (checked in the constructor)');
       this.measurements = new MeasurementStore(pool);
       this.valOracle = this.measurements;
       return this.measurements;
@@ -197,5 +227,5 @@ export class NascSetup {
 
 function poolImages(o: AccuracyOracle): number {
   const inner = o instanceof PersistentOracle ? o.inner : o instanceof MeasurementStore ? o.oracle : o;
-  return inner instanceof OnnxAccuracyOracle ? inner.stats.images : 0;
+  return inner instanceof OnnxAccuracyOracle || inner instanceof QueueAccuracyOracle ? inner.stats.images : 0;
 }

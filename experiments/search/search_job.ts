@@ -9,6 +9,7 @@
  * accuracy caches (`accuracy-val.json`, `accuracy-test.json`) make a resumed run pay only for
  * subnets it has not measured yet.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Algorithm, AlgorithmState } from '../../core/algorithm.js';
@@ -19,53 +20,24 @@ import { minimize, paretoFront } from '../../core/minimize.js';
 import { parsePluginSpec } from '../../core/registry.js';
 import { Rng } from '../../core/rng.js';
 import { maxEvaluations } from '../../core/termination.js';
-import { parseSplitRepair, splitRepair, type SplitRepairName } from '../../problems/nasc/best_split_repair.js';
+import { parseSplitRepair, splitRepair } from '../../problems/nasc/best_split_repair.js';
 import { feasibilityScreening } from '../../problems/nasc/nasc_algorithm.js';
 import type { NascInfo, NascProblem } from '../../problems/nasc/problem.js';
-import { parseScenario, type Scenario } from '../../problems/nasc/scenario.js';
+import { parseScenario } from '../../problems/nasc/scenario.js';
 import { CANDIDATE_NAMES } from '../../problems/nasc/search_space.js';
-import type { BnMode } from '../../workers/bn_statistics.js';
 import { runStrategy } from '../compare/run_strategy.js';
 import { writeJsonAtomic } from '../io/atomic_write.js';
 import { nascHeldOut } from '../nasc/held_out.js';
 import { NascSetup } from '../nasc/setup.js';
 import { algorithms } from '../plugins.js';
 import type { HeldOutPoint } from '../plugin_types.js';
+import { writeSearchReportHtml } from '../report/html.js';
 import { drawSearchPlots } from '../report/search_plots.js';
 import { SearchProgress } from './progress.js';
+import type { SearchConfig } from './config.js';
 import { writeResults, type BaselineSummary, type FrontPoint, type HistoryEntry, type SearchResults } from './results.js';
 
-export interface SearchConfig {
-  readonly format: 'nasc-search';
-  readonly version: 2;
-  readonly scenario: Scenario;
-  readonly scenarioSource: string;
-  readonly seed: number;
-  /** Strategy spec: a registry name, optionally with parameters, e.g. `nasc(split-reset=0.3)`. */
-  readonly strategy: string;
-  readonly populationSize: number;
-  readonly evaluations: number;
-  readonly valImages: number;
-  readonly testImages: number;
-  readonly calibrationImages: number;
-  /** Images per BN-recalibration batch (absent in older folders: 100). */
-  readonly calibrationBatchSize?: number;
-  /**
-   * Racing on validation images (absent: every candidate on all valImages): first slice, and the
-   * images front entrants get (≥ valImages; the validation set holds this many).
-   */
-  readonly racing?: { readonly firstImages: number; readonly frontImages: number; readonly z: number };
-  readonly bn: BnMode;
-  readonly weights: { readonly file: string; readonly sha256: string; readonly steps: number | null };
-  readonly lut: string | null;
-  /** Extra tables (e.g. from `nasc profile`) whose metrics override the LUT's. */
-  readonly profiles?: readonly string[];
-  /** How the search repairs the split gene (a strategy's own parameter wins). */
-  readonly splitRepair: SplitRepairName;
-  /** Baseline strategies run after the search on the same problem, and each one's budget of evaluations. */
-  readonly baselines: { readonly strategies: readonly string[]; readonly evaluations: number };
-  readonly versions: Record<string, string>;
-}
+export type { SearchConfig } from './config.js';
 
 interface SearchCheckpoint {
   readonly format: 'nasc-search-checkpoint';
@@ -77,10 +49,25 @@ interface SearchCheckpoint {
 }
 
 export interface SearchRuntime {
+  /** Where CIFAR-10 is (experiments/data/data_dir.ts: ensureCifar10). */
   readonly dataDir: string;
+  /** Where the tables are looked for first (default: dataDir); the shipped ones otherwise. */
+  readonly tablesDir?: string;
   readonly out: string;
   readonly workers?: number;
   readonly progress: boolean;
+  /** Evaluate on `nasc worker`s through this Redis queue (never written into the results folder). */
+  readonly queue?: string;
+}
+
+/**
+ * The run id of a search's queue jobs: a hash of its configuration without the evaluation budget
+ * (which `--resume` may raise), so a resumed search — or the same search again — reuses the
+ * answers already in Redis; any other setting gives other jobs.
+ */
+export function searchRunId(config: SearchConfig): string {
+  const { evaluations: _budget, ...rest } = config;
+  return `search-${createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 32)}`;
 }
 
 export interface SearchSummary {
@@ -150,6 +137,7 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
   // Everything is checked before the first file is written, so bad input leaves nothing behind.
   const setup = new NascSetup({
     dataDir,
+    tablesDir: runtime.tablesDir ?? dataDir,
     weights: config.weights.file,
     expectedSha256: config.weights.sha256,
     lut: config.lut,
@@ -162,8 +150,10 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
     bn: config.bn,
     cacheDir: out,
     ...(runtime.workers === undefined ? {} : { workers: runtime.workers }),
+    ...(runtime.queue === undefined ? {} : { queue: { url: runtime.queue, runId: searchRunId(config) } }),
   });
   setup.checkScenario(config.scenario);
+  await setup.checkQueue();
   for (const s of [config.strategy, ...config.baselines.strategies]) parsePluginSpec(algorithms, s);
   const checkpoint = resume ? readCheckpoint(out) : undefined;
   if (!resume) writeConfig(out, config);
@@ -238,6 +228,7 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
     };
     writeResults(out, results);
     drawSearchPlots(out, results);
+    writeSearchReportHtml(out);
     const seconds = elapsedBefore / 1000 + (performance.now() - started) / 1000;
     const stats = setup.stats();
     return {

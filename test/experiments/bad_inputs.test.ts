@@ -143,7 +143,8 @@ test('a catalogue of bad inputs: one line, exit 2, nothing written', { skip, tim
     { name: 'out-under-a-file', args: ['search', ...small, '--out', path.join(notAFolder, 'sub')] },
     { name: 'resume-not-a-search', args: ['search', '--resume', emptyData] },
     { name: 'resume-corrupt-config', args: ['search', '--resume', corruptResume] },
-    { name: 'no-data-dir', args: ['search', ...small, '--out', out('no-data-dir')], env: { ...process.env, NASC_DATA: '' }, out: out('no-data-dir') },
+    // Nothing named, an empty user cache, and the archive unreachable (a closed local port): one line saying what to do.
+    { name: 'no-data-offline', args: ['search', ...small, '--out', out('no-data-offline')], env: { ...process.env, NASC_DATA: '', XDG_CACHE_HOME: path.join(tmp, 'empty-cache'), NASC_CIFAR10_URL: 'http://127.0.0.1:9/cifar-10-binary.tar.gz' }, out: out('no-data-offline') },
     { name: 'latency-short-arch', args: ['latency', '--scenario', 'default', '--arch', '0,1,2', '--split', '3'] },
     { name: 'latency-split-23', args: ['latency', '--scenario', 'default', '--arch', 'k3_e1', '--split', '23'] },
     { name: 'accuracy-bad-images', args: ['accuracy', '--arch', 'k3_e1', '--split', '3', '--images', '-4', '--weights', tiny] },

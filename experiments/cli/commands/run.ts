@@ -9,7 +9,7 @@ import { anyOf, maxEvaluations, maxGenerations, type Termination } from '../../.
 import { readCheckpoint, writeCheckpoint } from '../../checkpoint.js';
 import { algorithms, problems } from '../../plugins.js';
 import { closeInstance, problemOptionsOf, type ProblemSettings } from '../../plugin_types.js';
-import { resolveDataDir } from '../options.js';
+import { resolveDataDir } from '../../data/data_dir.js';
 import { positiveInteger } from '../validate.js';
 
 interface RunArgs {
@@ -177,7 +177,7 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
       .option('device', { type: 'string', describe: 'device of a tabular problem (nb201: raspi4, pixel3, eyeriss, fpga)' })
       .option('variables', { type: 'number', describe: 'number of variables of a scalable benchmark', coerce: positiveInteger('variables') })
       .option('objectives', { type: 'number', describe: 'number of objectives of a scalable benchmark (DTLZ)', coerce: positiveInteger('objectives') })
-      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
+      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA, else the user cache ~/.cache/nasc for CIFAR-10; tables found there win over the shipped data/)' })
       .option('checkpoint', { type: 'string', describe: 'write the whole state to FILE after every generation' })
       .option('resume', { type: 'string', describe: 'continue from a checkpoint FILE up to the budget' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }) as unknown as Argv<RunArgs>,

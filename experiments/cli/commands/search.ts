@@ -13,7 +13,7 @@ import { defaultWeights, versions } from '../../paths.js';
 import { algorithms } from '../../plugins.js';
 import { resolveScenario } from '../../scenarios.js';
 import { readSearchConfig, runSearch, type SearchConfig } from '../../search/search_job.js';
-import { resolveDataDir } from '../options.js';
+import { ensureCifar10, namedDataDir } from '../../data/data_dir.js';
 import { positiveInteger, positiveNumber } from '../validate.js';
 
 /**
@@ -67,6 +67,7 @@ export interface SearchArgs {
   lut?: string;
   profile?: string[];
   workers?: number;
+  queue?: string;
   'data-dir'?: string;
   out?: string;
   resume?: string;
@@ -152,7 +153,8 @@ function trainingSteps(training: unknown): number | null {
 }
 
 export async function searchCommand(args: SearchArgs) {
-  const dataDir = resolveDataDir(args['data-dir']);
+  // Tables: the named data directory's copies when it has them, else the shipped ones.
+  const tablesDir = namedDataDir(args['data-dir'])?.dir;
   let config: SearchConfig;
   let out: string;
   if (args.resume !== undefined) {
@@ -166,7 +168,14 @@ export async function searchCommand(args: SearchArgs) {
       throw new InputError(`output folder ${out} exists and is not empty (use --resume ${out} to continue it, or another --out)`);
     }
   }
-  return runSearch(config, { dataDir, out, progress: args.progress && !args.json ? true : args.progress, ...(args.workers === undefined ? {} : { workers: args.workers }) }, args.resume !== undefined);
+  // CIFAR-10: --data-dir, NASC_DATA or the user cache; downloaded into the cache on first use
+  // (after the flags were checked, so a typo costs no download).
+  const cifar = await ensureCifar10({ ...(args['data-dir'] === undefined ? {} : { dataDir: args['data-dir'] }), fetch: true, progress: args.json ? 'lines' : 'auto' });
+  return runSearch(
+    config,
+    { dataDir: cifar.dir, ...(tablesDir === undefined ? {} : { tablesDir }), out, progress: args.progress && !args.json ? true : args.progress, ...(args.workers === undefined ? {} : { workers: args.workers }), ...(args.queue === undefined ? {} : { queue: args.queue }) },
+    args.resume !== undefined,
+  );
 }
 
 export const searchCommandModule: CommandModule<object, SearchArgs> = {
@@ -192,10 +201,11 @@ export const searchCommandModule: CommandModule<object, SearchArgs> = {
       .option('baseline-evaluations', { type: 'number', describe: 'evaluations per baseline (default: the search\'s own --evaluations)', coerce: positiveInteger('baseline-evaluations') })
       .option('bn', { type: 'string', describe: 'BatchNorm statistics: recalibrate (default) or running' })
       .option('weights', { type: 'string', describe: 'weight store .json/.bin (default: the shipped one)' })
-      .option('lut', { type: 'string', describe: 'latency table (default: $NASC_DATA/hw-nas-bench/fbnet_cifar100_lut.json)' })
+      .option('lut', { type: 'string', describe: 'latency table (default: <data-dir>/hw-nas-bench/fbnet_cifar100_lut.json if there, else the shipped data/hw-nas-bench one)' })
       .option('profile', { type: 'string', array: true, describe: 'tables from `nasc profile` (their devices become usable as --device/--server)' })
       .option('workers', { type: 'number', describe: `worker threads (default ${os.availableParallelism()}); results do not depend on it`, coerce: positiveInteger('workers') })
-      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
+      .option('queue', { type: 'string', describe: 'evaluate on `nasc worker`s through this Redis queue: redis://host:port[/db] or rediss://… (password also from $NASC_REDIS_PASSWORD); results do not depend on it' })
+      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA, else the user cache ~/.cache/nasc, where CIFAR-10 is downloaded on first use; tables found there win over the shipped data/)' })
       .option('out', { type: 'string', describe: 'results folder (default results/search-<scenario>-seed<seed>)' })
       .option('resume', { type: 'string', describe: 'continue the search in this results folder' })
       .option('device', { type: 'string', describe: 'override the scenario device' })
