@@ -9,7 +9,8 @@
  * Environment: BENCH_GENOMES (20), BENCH_IMAGES per genome (250), BENCH_ROUNDS (2),
  * BENCH_WORKERS (cores), BENCH_WEIGHTS (default: the shipped store, else a full-width random
  * store is written to a temporary folder: speed does not depend on the weights' values),
- * NASC_DATA (CIFAR-10 test images; random pixels when absent), BENCH_CALIBRATION (250).
+ * NASC_DATA (CIFAR-10 test images; random pixels when absent), BENCH_CALIBRATION (250), BENCH_BATCH
+ * (the pool's evaluation batch, used by both sides).
  *
  * `npm run bench:eval -- bn` instead measures the BatchNorm modes on a trained store (needs
  * NASC_DATA): per mode, accuracies of BENCH_GENOMES random subnets (plus the largest and the
@@ -26,7 +27,7 @@ import { median } from 'd3-array';
 import * as ort from 'onnxruntime-node';
 import { Rng } from '../../core/rng.js';
 import { PAYLOAD_PRECISIONS, type PayloadPrecision } from '../../problems/nasc/accuracy_oracle.js';
-import { OnnxAccuracyOracle } from '../../workers/accuracy_pool.js';
+import { DEFAULT_BATCH_SIZE, DEFAULT_CALIBRATION_BATCH_SIZE, OnnxAccuracyOracle } from '../../workers/accuracy_pool.js';
 import { recalibrateBn, type BnMode } from '../../workers/bn_statistics.js';
 import { CIFAR10_IMAGE_BYTES, complementIndices, loadCifar10, selectImages, toFloatBatch, validationSplit } from '../../workers/cifar10.js';
 import { buildEvaluationModel, buildSplitModels, IMAGE, LOGITS, PAYLOAD, type BnTreatment } from '../../workers/graph_builder.js';
@@ -59,7 +60,8 @@ interface PlainResult {
 
 const here = fileURLToPath(import.meta.url);
 const env = (k: string, d: number): number => (process.env[k] === undefined ? d : Number(process.env[k]));
-const BATCH = 100;
+/** The pool's evaluation batch, for both sides (BENCH_BATCH overrides). */
+const BATCH = env('BENCH_BATCH', DEFAULT_BATCH_SIZE);
 
 if (!isMainThread) {
   void plainWorker(workerData as PlainSetup);
@@ -273,7 +275,7 @@ async function main(): Promise<void> {
   const recal: number[] = [];
   for (const g of genomes.slice(0, 2)) {
     const t0 = performance.now();
-    await recalibrateBn(store, g.architecture, { data: calibX, count: calib.length }, BATCH);
+    await recalibrateBn(store, g.architecture, { data: calibX, count: calib.length }, DEFAULT_CALIBRATION_BATCH_SIZE);
     recal.push(performance.now() - t0);
   }
   const oneEval = await evaluateSubnet(store, { data: x, labels: data.labels, count: N }, { ...(genomes[0] as Genome), start: 0, end: N }, { bn: 'running', batchSize: BATCH });

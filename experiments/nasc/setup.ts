@@ -17,7 +17,9 @@ import { NascProblem } from '../../problems/nasc/problem.js';
 import { scenarioLink, type Scenario } from '../../problems/nasc/scenario.js';
 import type { DecodedGenome, GenomeLayout } from '../../problems/nasc/search_space.js';
 import { dataFile } from '../../problems/data_dir.js';
-import { DEFAULT_BATCH_SIZE, OnnxAccuracyOracle, type UintImages } from '../../workers/accuracy_pool.js';
+import { ImageRacing, type ImageRacingOptions } from '../../problems/nasc/image_racing.js';
+import { MeasurementStore } from '../../problems/nasc/measurement_store.js';
+import { DEFAULT_BATCH_SIZE, DEFAULT_CALIBRATION_BATCH_SIZE, OnnxAccuracyOracle, type UintImages } from '../../workers/accuracy_pool.js';
 import { describeImageSet } from '../../workers/queue/image_set.js';
 import { QueueAccuracyOracle, queueOracle } from '../../workers/queue/queue_oracle.js';
 import { connectRedis, parseRedisUrl } from '../../workers/queue/redis_connection.js';
@@ -46,6 +48,14 @@ export interface NascSetupOptions {
   readonly testImages: number;
   /** Training images (outside the validation split) for per-subnet BN recalibration. */
   readonly calibrationImages: number;
+  /** Images per recalibration batch (default: the pool's, DEFAULT_CALIBRATION_BATCH_SIZE). */
+  readonly calibrationBatchSize?: number;
+  /**
+   * Racing on validation images (problems/nasc/image_racing.ts): every problem() gets its own
+   * racing instance over one shared store of prefix counts. Absent: every candidate is measured
+   * on all `valImages`.
+   */
+  readonly racing?: ImageRacingOptions;
   readonly bn: BnMode;
   readonly workers?: number;
   /** Folder for disk-backed accuracy caches (validation and test), so reruns pay only for new subnets. */
@@ -58,8 +68,10 @@ export interface NascSetupOptions {
 }
 
 /** What accuracies of one image set depend on: a cache file whose identity differs is ignored. */
-function identity(sha256: string, set: string, images: number, o: Pick<NascSetupOptions, 'bn' | 'calibrationImages'>): string {
-  return `${sha256}|${set}${images}|${o.bn}|cal${o.bn === 'recalibrate' ? o.calibrationImages : 0}`;
+function identity(sha256: string, set: string, images: number, o: Pick<NascSetupOptions, 'bn' | 'calibrationImages' | 'calibrationBatchSize'>): string {
+  const batch = o.calibrationBatchSize ?? DEFAULT_CALIBRATION_BATCH_SIZE;
+  // Files written before the batch size was a setting used 100 and carry no suffix.
+  return `${sha256}|${set}${images}|${o.bn}|cal${o.bn === 'recalibrate' ? o.calibrationImages : 0}${o.bn === 'recalibrate' && batch !== 100 ? `x${batch}` : ''}`;
 }
 
 export class NascSetup {
@@ -74,11 +86,16 @@ export class NascSetup {
   private testOracle: AccuracyOracle | undefined;
   private readonly pools: OnnxAccuracyOracle[] = [];
   private valCacheInstance: AccuracyCache | undefined;
+  private measurements: MeasurementStore | undefined;
   private testCacheInstance: AccuracyCache | undefined;
 
   /** Loads and checks everything; throws an InputError (nothing started, nothing written) on bad input. */
   constructor(options: NascSetupOptions) {
     this.options = options;
+    if (options.queue !== undefined && options.racing !== undefined) throw new InputError('racing on images needs the local worker pool: the queue measures whole queries only');
+    if (options.queue !== undefined && (options.calibrationBatchSize ?? DEFAULT_CALIBRATION_BATCH_SIZE) !== DEFAULT_CALIBRATION_BATCH_SIZE) {
+      throw new InputError(`queue workers recalibrate BN in batches of ${DEFAULT_CALIBRATION_BATCH_SIZE}; another calibration batch size is not part of the job format`);
+    }
     const lut = options.lut ?? dataFile(options.tablesDir ?? options.dataDir, 'fbnetLut');
     if (!existsSync(lut)) throw new InputError(`latency table ${lut} not found`);
     this.table = LatencyTable.merge([loadLatencyTable(lut), ...(options.profiles ?? []).map((f) => loadLatencyTable(f))]);
@@ -127,7 +144,9 @@ export class NascSetup {
   problem(scenario: Scenario, options: { readonly layout?: GenomeLayout; readonly name?: string } = {}): NascProblem {
     this.checkScenario(scenario);
     const cache = this.valCache;
-    return new NascProblem({ scenario, model: this.model(scenario), oracle: cache.oracle, cache, ...options });
+    const problem = new NascProblem({ scenario, model: this.model(scenario), oracle: cache.oracle, cache, ...options });
+    if (this.options.racing === undefined || this.measurements === undefined) return problem;
+    return problem.withRacing(new ImageRacing(this.measurements, { fullImages: this.options.valImages, ...this.options.racing }));
   }
 
   /** Validation accuracies, one entry per canonical key. */
@@ -181,6 +200,7 @@ export class NascSetup {
             images,
             bn: o.bn,
             ...(o.bn === 'recalibrate' ? { calibration: this.calibration } : {}),
+            ...(o.calibrationBatchSize === undefined ? {} : { calibrationBatchSize: o.calibrationBatchSize }),
             ...(o.workers === undefined ? {} : { workers: o.workers }),
           })
         : queueOracle({
@@ -192,6 +212,14 @@ export class NascSetup {
             imageSet: describeImageSet(set === 'val' ? 'validation' : 'test', images, this.calibration, { bn: o.bn, batchSize: DEFAULT_BATCH_SIZE }),
           });
     if (pool instanceof OnnxAccuracyOracle) this.pools.push(pool);
+    if (set === 'val' && o.racing !== undefined) {
+      // Racing needs partial counts that grow; the disk cache keeps full accuracies only, so a
+      // raced search measures through the store (its full answers are the same numbers).
+      if (!(pool instanceof OnnxAccuracyOracle)) throw new Error('racing needs the local pool (checked in the constructor)');
+      this.measurements = new MeasurementStore(pool);
+      this.valOracle = this.measurements;
+      return this.measurements;
+    }
     const oracle: AccuracyOracle =
       o.cacheDir === undefined ? pool : new PersistentOracle(pool, path.join(o.cacheDir, `accuracy-${set}.json`), identity(this.sha256, set, images.labels.length, o));
     if (set === 'val') this.valOracle = oracle;
@@ -201,7 +229,7 @@ export class NascSetup {
 }
 
 function poolImages(o: AccuracyOracle): number {
-  const inner = o instanceof PersistentOracle ? o.inner : o;
+  const inner = o instanceof PersistentOracle ? o.inner : o instanceof MeasurementStore ? o.oracle : o;
   return inner instanceof OnnxAccuracyOracle || inner instanceof QueueAccuracyOracle ? inner.stats.images : 0;
 }
 

@@ -46,6 +46,7 @@ export function registerNascStrategies(algorithms: Registry<AlgorithmFactory>): 
         { name: 'split-repair', description: 'best (lossless payloads at their latency-optimal split) | none (the paper\'s free split gene, only lifted to sMin)', type: 'choice', choices: SPLIT_REPAIRS },
         { name: 'split-reset', description: 'probability that a child\'s split is redrawn uniformly', type: 'number', min: 0, max: 1 },
         { name: 'screening', description: 'evaluate only genomes not provably over the latency bound', type: 'boolean' },
+        { name: 'surrogate', description: 'screen 10x offspring by predicted accuracy (boosted trees; latency and the bound are exact), evaluate the most promising', type: 'boolean' },
       ],
       create: (problem, settings, rng) => {
         const p = nascProblemOf('nasc', problem);
@@ -59,6 +60,7 @@ export function registerNascStrategies(algorithms: Registry<AlgorithmFactory>): 
             ...(typeof repairName === 'string' ? { splitRepair: parseSplitRepair(repairName) } : settings.repair === undefined ? {} : { repair: settings.repair }),
             ...(typeof params['split-reset'] === 'number' ? { splitResetProb: params['split-reset'] } : {}),
             ...(typeof params.screening === 'boolean' ? { feasibilityScreening: params.screening } : {}),
+            ...(params.surrogate === true ? { surrogate: true } : {}),
             ...(settings.initialGenomes === undefined ? {} : { initialGenomes: settings.initialGenomes }),
           },
           rng,

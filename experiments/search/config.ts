@@ -16,6 +16,13 @@ export interface SearchConfig {
   readonly valImages: number;
   readonly testImages: number;
   readonly calibrationImages: number;
+  /** Images per BN-recalibration batch (absent in older folders: 100). */
+  readonly calibrationBatchSize?: number;
+  /**
+   * Racing on validation images (absent: every candidate on all valImages): first slice, and the
+   * images front entrants get (≥ valImages; the validation set holds this many).
+   */
+  readonly racing?: { readonly firstImages: number; readonly frontImages: number; readonly z: number };
   readonly bn: BnMode;
   readonly weights: { readonly file: string; readonly sha256: string; readonly steps: number | null };
   readonly lut: string | null;

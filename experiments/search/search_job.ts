@@ -142,9 +142,11 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
     expectedSha256: config.weights.sha256,
     lut: config.lut,
     profiles: config.profiles ?? [],
-    valImages: config.valImages,
+    valImages: Math.max(config.valImages, config.racing?.frontImages ?? 0),
     testImages: config.testImages,
     calibrationImages: config.calibrationImages,
+    ...(config.calibrationBatchSize === undefined ? {} : { calibrationBatchSize: config.calibrationBatchSize }),
+    ...(config.racing === undefined ? {} : { racing: { ...config.racing, fullImages: config.valImages } }),
     bn: config.bn,
     cacheDir: out,
     ...(runtime.workers === undefined ? {} : { workers: runtime.workers }),
@@ -166,6 +168,8 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
       algorithm.loadState(checkpoint.state);
       archive.push(...checkpoint.archive.map((j) => individualFromJSON(j)));
       history.push(...checkpoint.history);
+      // Racing decides against the run's front: rebuild it as it was when the checkpoint was written.
+      problem.racing?.remember(racingFront(archive));
     }
     const ref = problem.referencePoint ?? [1, config.scenario.latencyBoundMs];
     const elapsedBefore = checkpoint?.elapsedMs ?? 0;
@@ -203,9 +207,11 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
     const baselines: BaselineSummary[] = [];
     for (const [k, spec] of config.baselines.strategies.entries()) {
       progress.note(`baseline: ${spec} (${config.baselines.evaluations} evaluations)`);
-      const alg = createStrategy(spec, problem, config, rngs.baselines[k] as Rng);
-      const run = await runStrategy({ problem, algorithm: alg, evaluations: config.baselines.evaluations });
-      const heldOut = await nascHeldOut(setup, problem, run.evaluated as Individual<NascInfo>[]);
+      // Each baseline races against its own front (a fresh racing instance), not the search's.
+      const own = config.racing === undefined ? problem : setup.problem(config.scenario);
+      const alg = createStrategy(spec, own, config, rngs.baselines[k] as Rng);
+      const run = await runStrategy({ problem: own, algorithm: alg, evaluations: config.baselines.evaluations });
+      const heldOut = await nascHeldOut(setup, own, run.evaluated as Individual<NascInfo>[]);
       baselines.push({ name: spec, budget: config.baselines.evaluations, evaluations: run.evaluations, stoppedBy: run.stoppedBy, front: heldOut.points.map((pt) => frontPoint(problem, pt)) });
     }
 
@@ -243,6 +249,13 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
     progress.stop();
     await setup.close();
   }
+}
+
+/** The complete (not stopped early), feasible, measured points of a run: what its racing front was built from. */
+export function racingFront(evaluated: readonly Individual<NascInfo>[]): { accuracy: number; latencyMs: number }[] {
+  return evaluated
+    .filter((i) => i.cv === 0 && i.failure === undefined && i.info !== undefined && i.info.stoppedEarly !== true)
+    .map((i) => ({ accuracy: (i.info as NascInfo).accuracy, latencyMs: i.objectives[1] as number }));
 }
 
 function writeConfig(out: string, config: SearchConfig): void {

@@ -56,10 +56,21 @@ test('search writes a complete results folder and prints the summary JSON', { sk
 });
 
 test('SIGKILL during search, then --resume: front.json is byte-identical to an uninterrupted run', { skip }, async () => {
+  await killAndResume([...small(40, 1), '--scenario', 'open']);
+});
+
+test('the same with racing on images (its front is rebuilt from the checkpoint)', { skip }, async () => {
+  const out = await killAndResume([...small(40, 1), '--scenario', 'open', '--racing', '--racing-first-images', '10', '--racing-front-images', '80']);
+  const checkpoint = JSON.parse(readFileSync(path.join(out, 'checkpoint.json'), 'utf8')) as { archive: { info: { images: number; stoppedEarly?: boolean; interval?: number[] } }[] };
+  const images = checkpoint.archive.map((i) => i.info.images);
+  assert.ok(images.every((n) => [10, 20, 40, 80].includes(n)), `images per candidate ${[...new Set(images)].join(',')}`);
+  assert.ok(checkpoint.archive.every((i) => i.info.interval?.length === 2));
+});
+
+async function killAndResume(args: string[]): Promise<string> {
   const base = mkdtempSync(path.join(os.tmpdir(), 'nasc-resume-'));
   const whole = path.join(base, 'whole');
   const killed = path.join(base, 'killed');
-  const args = [...small(40, 1), '--scenario', 'open'];
   const first = search([...args, '--out', whole]);
   assert.equal(first.status, 0, first.stderr);
   // Start the same run and kill it hard once a checkpoint past the first generation exists.
@@ -90,7 +101,8 @@ test('SIGKILL during search, then --resume: front.json is byte-identical to an u
   assert.equal(resumed.status, 0, resumed.stderr);
   assert.equal(readFileSync(path.join(killed, 'front.json'), 'utf8'), readFileSync(path.join(whole, 'front.json'), 'utf8'));
   assert.equal(readFileSync(path.join(killed, 'baselines.json'), 'utf8'), readFileSync(path.join(whole, 'baselines.json'), 'utf8'));
-});
+  return killed;
+}
 
 describe('nasc compare on the NASC problem', { skip }, () => {
   it('runs the NASC strategies and baselines × seeds on one budget, re-measures each front on test images, and releases the workers', async () => {
