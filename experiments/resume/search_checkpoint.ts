@@ -1,0 +1,166 @@
+/**
+ * checkpoint.json of a search folder (format version 2): the algorithm's whole state, every
+ * evaluated individual, the history, and the resume identity (resume_identity.ts). Read back
+ * with every field checked — types, ranges, genes inside the search space, counts that agree —
+ * so a damaged or hand-made checkpoint is a one-line InputError, never a TypeError after the
+ * pool has started.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { AlgorithmState } from '../../core/algorithm.js';
+import { InputError } from '../../core/errors.js';
+import type { IndividualJSON } from '../../core/individual.js';
+import type { SearchSpace } from '../../core/space.js';
+import { PAYLOAD_PRECISIONS } from '../../problems/nasc/accuracy_oracle.js';
+import type { NascInfo } from '../../problems/nasc/problem.js';
+import { CANDIDATES, MAX_SPLIT, NUM_LAYERS } from '../../problems/nasc/search_space.js';
+import type { HistoryEntry } from '../search/results.js';
+import { JsonFields } from '../validation/json_fields.js';
+import { describeValue, integerIn, NON_NEGATIVE_INTEGER, NON_NEGATIVE_NUMBER, type NumberRule } from '../validation/numbers.js';
+import { parseResumeIdentity, SEARCH_CHECKPOINT_VERSION, type ResumeIdentity } from './resume_identity.js';
+
+export const SEARCH_CHECKPOINT_FILE = 'checkpoint.json';
+
+export interface SearchCheckpoint {
+  readonly format: 'nasc-search-checkpoint';
+  readonly version: typeof SEARCH_CHECKPOINT_VERSION;
+  readonly identity: ResumeIdentity;
+  readonly state: AlgorithmState<NascInfo>;
+  readonly archive: IndividualJSON<NascInfo>[];
+  readonly history: HistoryEntry[];
+  readonly elapsedMs: number;
+}
+
+/** What the parser checks genomes and objectives against. */
+export interface CheckpointShape {
+  readonly space: SearchSpace;
+  readonly objectives: number;
+  readonly constraints: number;
+}
+
+const UINT32 = integerIn(0, 0xffffffff);
+const UNIT: NumberRule = { accepts: (n) => Number.isFinite(n) && n >= 0 && n <= 1, text: 'a number in [0, 1]' };
+
+export function parseSearchCheckpoint(json: unknown, source: string, shape: CheckpointShape): SearchCheckpoint {
+  const f = JsonFields.of(json, source).onlyKeys(['format', 'version', 'identity', 'state', 'archive', 'history', 'elapsedMs']);
+  f.literal('format', 'nasc-search-checkpoint');
+  if (f.value.version === 1) throw new InputError(`${source} was written by an older nasc (format 1, without a resume identity): start a new run`);
+  f.literal('version', SEARCH_CHECKPOINT_VERSION);
+  const identity = parseResumeIdentity(f.object('identity'));
+  const state = parseState(f.object('state'), shape);
+  const archive = f.objects('archive').map((o) => parseIndividual(o, shape, true));
+  const history = f.objects('history').map(parseHistoryEntry);
+  const elapsedMs = f.number('elapsedMs', NON_NEGATIVE_NUMBER);
+  // Counts that the search keeps in step: one archive entry per evaluation, one history entry per generation.
+  if (archive.length !== state.evaluations) throw new InputError(`${source}: archive holds ${archive.length} individuals but state.evaluations is ${state.evaluations}`);
+  const last = history[history.length - 1];
+  if (state.evaluations > 0 && (last === undefined || last.evaluations !== state.evaluations)) {
+    throw new InputError(`${source}: the last history entry (${last === undefined ? 'none' : `${last.evaluations} evaluations`}) disagrees with state.evaluations ${state.evaluations}`);
+  }
+  return { format: 'nasc-search-checkpoint', version: SEARCH_CHECKPOINT_VERSION, identity, state, archive, history, elapsedMs };
+}
+
+/** DIR/checkpoint.json, or undefined when the run stopped before its first generation ended. */
+export function readSearchCheckpoint(file: string, shape: CheckpointShape): SearchCheckpoint | undefined {
+  if (!existsSync(file)) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw new InputError(`${file} is not valid JSON (truncated or corrupt)`);
+  }
+  return parseSearchCheckpoint(json, file, shape);
+}
+
+function parseState(f: JsonFields, shape: CheckpointShape): AlgorithmState<NascInfo> {
+  f.onlyKeys(['algorithm', 'version', 'rng', 'generation', 'evaluations', 'population', 'extra']);
+  const rng = f.numbers('rng', UINT32, { min: 4, max: 4 });
+  if (rng.every((w) => w === 0)) f.fail('rng', 'four 32-bit words, not all zero');
+  return {
+    algorithm: f.string('algorithm'),
+    version: f.literal('version', 1),
+    rng: [rng[0] as number, rng[1] as number, rng[2] as number, rng[3] as number],
+    generation: f.number('generation', NON_NEGATIVE_INTEGER),
+    evaluations: f.number('evaluations', NON_NEGATIVE_INTEGER),
+    population: f.objects('population').map((o) => parseIndividual(o, shape, false)),
+    // Strategy-specific; the strategy's loadState checks it (its errors become InputErrors there).
+    ...(f.has('extra') ? { extra: f.value.extra } : {}),
+  };
+}
+
+/** Numbers as individualToJSON writes them: finite numbers, or "Infinity" / "-Infinity" / "NaN". */
+function encodedNumbers(f: JsonFields, key: string, length: number): (number | string)[] {
+  const a = f.array(key, { min: length, max: length });
+  return a.map((v, i) => {
+    if ((typeof v === 'number' && Number.isFinite(v)) || v === 'Infinity' || v === '-Infinity' || v === 'NaN') return v;
+    throw new InputError(`${f.where}: ${key}[${i}] = ${describeValue(v)}, must be a finite number or "Infinity"`);
+  });
+}
+
+function parseIndividual(f: JsonFields, shape: CheckpointShape, needInfo: boolean): IndividualJSON<NascInfo> {
+  f.onlyKeys(['genome', 'objectives', 'constraints', 'cv', 'rank', 'crowding', 'info', 'failure']);
+  const genome = f.numbers('genome', { accepts: Number.isFinite, text: 'a number' }, { min: shape.space.size, max: shape.space.size });
+  try {
+    shape.space.validate(genome);
+  } catch (e) {
+    throw new InputError(`${f.where}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const cv = f.value.cv;
+  if (!((typeof cv === 'number' && Number.isFinite(cv) && cv >= 0) || cv === 'Infinity')) f.fail('cv', 'a number >= 0 or "Infinity"');
+  const rank = f.value.rank;
+  if (rank !== null && rank !== undefined) f.number('rank', NON_NEGATIVE_INTEGER);
+  const crowding = f.value.crowding;
+  if (!(crowding === null || crowding === undefined || typeof crowding === 'number' || crowding === 'Infinity')) f.fail('crowding', 'a number, "Infinity" or null');
+  if (f.has('failure')) f.string('failure');
+  if (needInfo && !f.has('info')) f.fail('info', 'the evaluation details');
+  return {
+    genome,
+    objectives: encodedNumbers(f, 'objectives', shape.objectives),
+    constraints: encodedNumbers(f, 'constraints', shape.constraints),
+    cv: cv as number | string,
+    rank: typeof rank === 'number' ? rank : null,
+    crowding: (crowding ?? null) as number | string | null,
+    ...(f.has('info') ? { info: parseInfo(f.object('info')) } : {}),
+    ...(f.has('failure') ? { failure: f.value.failure as string } : {}),
+  };
+}
+
+function parseInfo(f: JsonFields): NascInfo {
+  f.onlyKeys(['architecture', 'split', 'precision', 'accuracy', 'images', 'accuracyKey', 'latency', 'withinBound', 'privacyViolated']);
+  const latency = f.object('latency').onlyKeys(['deviceMs', 'linkMs', 'serverMs', 'totalMs', 'payloadBytes', 'deviceEnergyMj']);
+  const accuracy = f.value.accuracy;
+  // A failed evaluation's NaN accuracy is written as null by JSON.stringify.
+  if (accuracy !== null) f.number('accuracy', UNIT);
+  const energy = latency.optionalNumber('deviceEnergyMj', NON_NEGATIVE_NUMBER);
+  return {
+    architecture: f.numbers('architecture', integerIn(0, CANDIDATES.length - 1), { min: NUM_LAYERS, max: NUM_LAYERS }),
+    split: f.number('split', integerIn(0, MAX_SPLIT)),
+    precision: f.oneOf('precision', PAYLOAD_PRECISIONS),
+    accuracy: typeof accuracy === 'number' ? accuracy : Number.NaN,
+    images: f.number('images', NON_NEGATIVE_INTEGER),
+    accuracyKey: f.string('accuracyKey'),
+    latency: {
+      deviceMs: latency.number('deviceMs', NON_NEGATIVE_NUMBER),
+      linkMs: latency.number('linkMs', NON_NEGATIVE_NUMBER),
+      serverMs: latency.number('serverMs', NON_NEGATIVE_NUMBER),
+      totalMs: latency.number('totalMs', NON_NEGATIVE_NUMBER),
+      payloadBytes: latency.number('payloadBytes', NON_NEGATIVE_INTEGER),
+      ...(energy === undefined ? {} : { deviceEnergyMj: energy }),
+    },
+    withinBound: f.boolean('withinBound'),
+    privacyViolated: f.boolean('privacyViolated'),
+  };
+}
+
+function parseHistoryEntry(f: JsonFields): HistoryEntry {
+  f.onlyKeys(['generation', 'evaluations', 'hv', 'bestFeasibleAccuracy', 'feasible', 'failed']);
+  const best = f.value.bestFeasibleAccuracy;
+  if (best !== null) f.number('bestFeasibleAccuracy', UNIT);
+  return {
+    generation: f.number('generation', NON_NEGATIVE_INTEGER),
+    evaluations: f.number('evaluations', NON_NEGATIVE_INTEGER),
+    hv: f.number('hv', NON_NEGATIVE_NUMBER),
+    bestFeasibleAccuracy: typeof best === 'number' ? best : null,
+    feasible: f.number('feasible', NON_NEGATIVE_INTEGER),
+    failed: f.number('failed', NON_NEGATIVE_INTEGER),
+  };
+}

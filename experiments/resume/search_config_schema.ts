@@ -1,0 +1,85 @@
+/**
+ * config.json of a search folder, read back with the rules fresh input gets: the same seed,
+ * population, evaluation and image rules as the flags, the scenario through parseScenario, the
+ * strategy against the registry. A hand-edited `"seed": "abc"` or `"populationSize": 0` is a
+ * one-line InputError naming the file and the field, not a TypeError mid-run.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../../core/errors.js';
+import { SPLIT_REPAIRS } from '../../problems/nasc/best_split_repair.js';
+import { parseScenario } from '../../problems/nasc/scenario.js';
+import { BN_MODES } from '../../workers/bn_statistics.js';
+import type { SearchConfig } from '../search/search_job.js';
+import { JsonFields } from '../validation/json_fields.js';
+import { EVALUATIONS, NON_NEGATIVE_INTEGER, POPULATION_SIZE, POSITIVE_INTEGER, SEED, integerIn, MAX_EVALUATIONS } from '../validation/numbers.js';
+
+export const SEARCH_CONFIG_FILE = 'config.json';
+
+const KEYS = [
+  'format',
+  'version',
+  'scenario',
+  'scenarioSource',
+  'seed',
+  'strategy',
+  'populationSize',
+  'evaluations',
+  'valImages',
+  'testImages',
+  'calibrationImages',
+  'bn',
+  'weights',
+  'lut',
+  'profiles',
+  'baselineEvaluations',
+  'splitRepair',
+  'versions',
+];
+
+const SHA256 = { test: (s: string) => /^[0-9a-f]{64}$/.test(s), text: '64 lowercase hex digits (sha256)' };
+
+/** Validates a parsed config.json. `strategies`: the registered strategy names. */
+export function parseSearchConfig(json: unknown, source: string, strategies: readonly string[]): SearchConfig {
+  const f = JsonFields.of(json, source).onlyKeys(KEYS);
+  f.literal('format', 'nasc-search');
+  f.literal('version', 1);
+  const weights = f.object('weights').onlyKeys(['file', 'sha256', 'steps']);
+  const steps = weights.value.steps;
+  if (steps !== null && steps !== undefined) weights.number('steps', NON_NEGATIVE_INTEGER);
+  const lut = f.value.lut;
+  if (lut !== null && lut !== undefined) f.string('lut');
+  return {
+    format: 'nasc-search',
+    version: 1,
+    scenario: parseScenario(f.object('scenario').value, `${source}: scenario`),
+    scenarioSource: f.string('scenarioSource'),
+    seed: f.number('seed', SEED),
+    strategy: f.oneOf('strategy', strategies),
+    populationSize: f.number('populationSize', POPULATION_SIZE),
+    evaluations: f.number('evaluations', EVALUATIONS),
+    valImages: f.number('valImages', POSITIVE_INTEGER),
+    testImages: f.number('testImages', POSITIVE_INTEGER),
+    calibrationImages: f.number('calibrationImages', POSITIVE_INTEGER),
+    bn: f.oneOf('bn', BN_MODES),
+    weights: { file: weights.string('file'), sha256: weights.string('sha256', SHA256), steps: typeof steps === 'number' ? steps : null },
+    lut: typeof lut === 'string' ? lut : null,
+    ...(f.has('profiles') ? { profiles: f.strings('profiles') } : {}),
+    baselineEvaluations: f.number('baselineEvaluations', integerIn(0, MAX_EVALUATIONS)),
+    ...(f.has('splitRepair') ? { splitRepair: f.oneOf('splitRepair', SPLIT_REPAIRS) } : {}),
+    versions: f.has('versions') ? f.stringMap('versions') : {},
+  };
+}
+
+/** Reads DIR/config.json for `--resume DIR` (or `report DIR`). */
+export function readSearchConfigFile(dir: string, strategies: readonly string[], flag = '--resume'): SearchConfig {
+  const file = path.join(dir, SEARCH_CONFIG_FILE);
+  if (!existsSync(file)) throw new InputError(`${flag} ${dir}: no ${SEARCH_CONFIG_FILE} there (not a nasc search folder)`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    throw new InputError(`${file} is not valid JSON (truncated or corrupt)`);
+  }
+  return parseSearchConfig(json, file, strategies);
+}
