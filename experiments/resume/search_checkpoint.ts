@@ -6,9 +6,9 @@
  * pool has started.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { AlgorithmState } from '../../core/algorithm.js';
+import type { Algorithm, AlgorithmState } from '../../core/algorithm.js';
 import { InputError } from '../../core/errors.js';
-import type { IndividualJSON } from '../../core/individual.js';
+import { individualFromJSON, individualToJSON, type Individual, type IndividualJSON } from '../../core/individual.js';
 import type { SearchSpace } from '../../core/space.js';
 import { PAYLOAD_PRECISIONS } from '../../problems/nasc/accuracy_oracle.js';
 import type { NascInfo } from '../../problems/nasc/problem.js';
@@ -16,7 +16,8 @@ import { CANDIDATES, MAX_SPLIT, NUM_LAYERS } from '../../problems/nasc/search_sp
 import type { HistoryEntry } from '../search/results.js';
 import { JsonFields } from '../validation/json_fields.js';
 import { describeValue, integerIn, NON_NEGATIVE_INTEGER, NON_NEGATIVE_NUMBER, type NumberRule } from '../validation/numbers.js';
-import { parseResumeIdentity, SEARCH_CHECKPOINT_VERSION, type ResumeIdentity } from './resume_identity.js';
+import type { SearchConfig } from '../search/search_job.js';
+import { parseResumeIdentity, resumeIdentity, SEARCH_CHECKPOINT_VERSION, type ResumeIdentity } from './resume_identity.js';
 
 export const SEARCH_CHECKPOINT_FILE = 'checkpoint.json';
 
@@ -57,6 +58,39 @@ export function parseSearchCheckpoint(json: unknown, source: string, shape: Chec
     throw new InputError(`${source}: the last history entry (${last === undefined ? 'none' : `${last.evaluations} evaluations`}) disagrees with state.evaluations ${state.evaluations}`);
   }
   return { format: 'nasc-search-checkpoint', version: SEARCH_CHECKPOINT_VERSION, identity, state, archive, history, elapsedMs };
+}
+
+/** The checkpoint of a search after a generation (what the search writes). */
+export function makeSearchCheckpoint(
+  config: SearchConfig,
+  state: AlgorithmState<NascInfo>,
+  archive: readonly Individual<NascInfo>[],
+  history: readonly HistoryEntry[],
+  elapsedMs: number,
+): SearchCheckpoint {
+  return {
+    format: 'nasc-search-checkpoint',
+    version: SEARCH_CHECKPOINT_VERSION,
+    identity: resumeIdentity(config),
+    state,
+    archive: archive.map((i) => individualToJSON(i)),
+    history: [...history],
+    elapsedMs,
+  };
+}
+
+/**
+ * Loads a checked checkpoint into a freshly built algorithm; a state the strategy cannot take
+ * (its own `extra` fields, a population it refuses) becomes an InputError naming the file.
+ * Returns the archive as individuals.
+ */
+export function restoreSearch(algorithm: Algorithm<NascInfo>, checkpoint: SearchCheckpoint, source: string): Individual<NascInfo>[] {
+  try {
+    algorithm.loadState(checkpoint.state);
+  } catch (e) {
+    throw new InputError(`${source}: the state does not fit strategy ${algorithm.name} (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+  }
+  return checkpoint.archive.map((j) => individualFromJSON(j));
 }
 
 /** DIR/checkpoint.json, or undefined when the run stopped before its first generation ended. */
