@@ -78,7 +78,7 @@ export function isSystemPath(abs: string): boolean {
 }
 
 function refuseSystemPath(abs: string, flag: string): void {
-  if (isSystemPath(abs)) throw new InputError(`${flag} ${abs} is a system path (${SYSTEM_PREFIXES.join(', ')}): choose a folder of your own`);
+  if (isSystemPath(abs)) throw new InputError(`${flag} ${abs} is a system path (under ${SYSTEM_PREFIXES.join(', ')}): nasc writes nothing there`);
 }
 
 /** The nearest existing ancestor must be a writable folder on an ordinary file system. */

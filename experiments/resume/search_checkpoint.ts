@@ -9,17 +9,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Algorithm, AlgorithmState } from '../../core/algorithm.js';
 import { InputError } from '../../core/errors.js';
 import { individualFromJSON, individualToJSON, type Individual, type IndividualJSON } from '../../core/individual.js';
-import type { SearchSpace } from '../../core/space.js';
 import { PAYLOAD_PRECISIONS } from '../../problems/nasc/accuracy_oracle.js';
 import type { NascInfo } from '../../problems/nasc/problem.js';
 import { CANDIDATES, MAX_SPLIT, NUM_LAYERS } from '../../problems/nasc/search_space.js';
 import type { HistoryEntry } from '../search/results.js';
 import { JsonFields } from '../validation/json_fields.js';
-import { describeValue, integerIn, NON_NEGATIVE_INTEGER, NON_NEGATIVE_NUMBER, type NumberRule } from '../validation/numbers.js';
+import { integerIn, NON_NEGATIVE_INTEGER, NON_NEGATIVE_NUMBER, type NumberRule } from '../validation/numbers.js';
+import { parseAlgorithmState, parseIndividualJson, type CheckpointShape } from './state_schema.js';
 import type { SearchConfig } from '../search/search_job.js';
 import { parseResumeIdentity, resumeIdentity, SEARCH_CHECKPOINT_VERSION, type ResumeIdentity } from './resume_identity.js';
 
 export const SEARCH_CHECKPOINT_FILE = 'checkpoint.json';
+
+export type { CheckpointShape };
 
 export interface SearchCheckpoint {
   readonly format: 'nasc-search-checkpoint';
@@ -31,14 +33,6 @@ export interface SearchCheckpoint {
   readonly elapsedMs: number;
 }
 
-/** What the parser checks genomes and objectives against. */
-export interface CheckpointShape {
-  readonly space: SearchSpace;
-  readonly objectives: number;
-  readonly constraints: number;
-}
-
-const UINT32 = integerIn(0, 0xffffffff);
 const UNIT: NumberRule = { accepts: (n) => Number.isFinite(n) && n >= 0 && n <= 1, text: 'a number in [0, 1]' };
 
 export function parseSearchCheckpoint(json: unknown, source: string, shape: CheckpointShape): SearchCheckpoint {
@@ -47,8 +41,8 @@ export function parseSearchCheckpoint(json: unknown, source: string, shape: Chec
   if (f.value.version === 1) throw new InputError(`${source} was written by an older nasc (format 1, without a resume identity): start a new run`);
   f.literal('version', SEARCH_CHECKPOINT_VERSION);
   const identity = parseResumeIdentity(f.object('identity'));
-  const state = parseState(f.object('state'), shape);
-  const archive = f.objects('archive').map((o) => parseIndividual(o, shape, true));
+  const state = parseAlgorithmState(f.object('state'), shape, parseInfo);
+  const archive = f.objects('archive').map((o) => parseIndividualJson(o, shape, parseInfo, true));
   const history = f.objects('history').map(parseHistoryEntry);
   const elapsedMs = f.number('elapsedMs', NON_NEGATIVE_NUMBER);
   // Counts that the search keeps in step: one archive entry per evaluation, one history entry per generation.
@@ -103,59 +97,6 @@ export function readSearchCheckpoint(file: string, shape: CheckpointShape): Sear
     throw new InputError(`${file} is not valid JSON (truncated or corrupt)`);
   }
   return parseSearchCheckpoint(json, file, shape);
-}
-
-function parseState(f: JsonFields, shape: CheckpointShape): AlgorithmState<NascInfo> {
-  f.onlyKeys(['algorithm', 'version', 'rng', 'generation', 'evaluations', 'population', 'extra']);
-  const rng = f.numbers('rng', UINT32, { min: 4, max: 4 });
-  if (rng.every((w) => w === 0)) f.fail('rng', 'four 32-bit words, not all zero');
-  return {
-    algorithm: f.string('algorithm'),
-    version: f.literal('version', 1),
-    rng: [rng[0] as number, rng[1] as number, rng[2] as number, rng[3] as number],
-    generation: f.number('generation', NON_NEGATIVE_INTEGER),
-    evaluations: f.number('evaluations', NON_NEGATIVE_INTEGER),
-    population: f.objects('population').map((o) => parseIndividual(o, shape, false)),
-    // Strategy-specific; the strategy's loadState checks it (its errors become InputErrors there).
-    ...(f.has('extra') ? { extra: f.value.extra } : {}),
-  };
-}
-
-/** Numbers as individualToJSON writes them: finite numbers, or "Infinity" / "-Infinity" / "NaN". */
-function encodedNumbers(f: JsonFields, key: string, length: number): (number | string)[] {
-  const a = f.array(key, { min: length, max: length });
-  return a.map((v, i) => {
-    if ((typeof v === 'number' && Number.isFinite(v)) || v === 'Infinity' || v === '-Infinity' || v === 'NaN') return v;
-    throw new InputError(`${f.where}: ${key}[${i}] = ${describeValue(v)}, must be a finite number or "Infinity"`);
-  });
-}
-
-function parseIndividual(f: JsonFields, shape: CheckpointShape, needInfo: boolean): IndividualJSON<NascInfo> {
-  f.onlyKeys(['genome', 'objectives', 'constraints', 'cv', 'rank', 'crowding', 'info', 'failure']);
-  const genome = f.numbers('genome', { accepts: Number.isFinite, text: 'a number' }, { min: shape.space.size, max: shape.space.size });
-  try {
-    shape.space.validate(genome);
-  } catch (e) {
-    throw new InputError(`${f.where}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const cv = f.value.cv;
-  if (!((typeof cv === 'number' && Number.isFinite(cv) && cv >= 0) || cv === 'Infinity')) f.fail('cv', 'a number >= 0 or "Infinity"');
-  const rank = f.value.rank;
-  if (rank !== null && rank !== undefined) f.number('rank', NON_NEGATIVE_INTEGER);
-  const crowding = f.value.crowding;
-  if (!(crowding === null || crowding === undefined || typeof crowding === 'number' || crowding === 'Infinity')) f.fail('crowding', 'a number, "Infinity" or null');
-  if (f.has('failure')) f.string('failure');
-  if (needInfo && !f.has('info')) f.fail('info', 'the evaluation details');
-  return {
-    genome,
-    objectives: encodedNumbers(f, 'objectives', shape.objectives),
-    constraints: encodedNumbers(f, 'constraints', shape.constraints),
-    cv: cv as number | string,
-    rank: typeof rank === 'number' ? rank : null,
-    crowding: (crowding ?? null) as number | string | null,
-    ...(f.has('info') ? { info: parseInfo(f.object('info')) } : {}),
-    ...(f.has('failure') ? { failure: f.value.failure as string } : {}),
-  };
 }
 
 function parseInfo(f: JsonFields): NascInfo {

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { readResults } from '../../search/results.js';
+import { algorithms } from '../../plugins.js';
+import { readSearchResults } from '../../report/results_reader.js';
 import { drawSearchPlots } from '../../search/plots.js';
+import { checkInputDir, checkOutputDir } from '../../io/output_target.js';
 
 interface ReportArgs {
   dir: string;
@@ -14,8 +16,9 @@ export const reportCommandModule: CommandModule<object, ReportArgs> = {
   builder: (y: Argv) =>
     y.positional('dir', { type: 'string', demandOption: true, describe: 'results folder of `nasc search`' }).option('json', { type: 'boolean', default: false }) as unknown as Argv<ReportArgs>,
   handler: (args) => {
-    const dir = path.resolve(args.dir);
-    const results = readResults(dir);
+    const dir = checkInputDir(path.resolve(args.dir), { flag: 'report' });
+    checkOutputDir(dir, { flag: 'report' }); // the plots are written back into it
+    const results = readSearchResults(dir, algorithms.names());
     const files = drawSearchPlots(dir, results);
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ dir, files, front: results.front.length, hv: results.indicators.hv })}\n`);
