@@ -141,7 +141,7 @@ export class Ctp1 implements Problem<undefined> {
 
   constructor(options: Ctp1Options = {}) {
     const n = options.n ?? 2;
-    if (!(Number.isInteger(n) && n >= 2)) throw new InputError(`ctp1: n (--variables) must be an integer >= 2, got ${n}`);
+    if (!(Number.isInteger(n) && n >= 2)) throw new InputError(`ctp1: n must be an integer >= 2 (--variables), got ${n}`);
     this.space = new SearchSpace(Array.from({ length: n }, (_, i) => real(`x${i + 1}`, 0, 1)));
     const J = 2;
     const a = [1];

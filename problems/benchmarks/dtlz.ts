@@ -34,8 +34,8 @@ abstract class Dtlz implements Problem<undefined> {
   ) {
     const m = options.m ?? 3;
     const n = options.n ?? m + k - 1;
-    if (!(Number.isInteger(m) && m >= 2)) throw new InputError(`${name}: m (--objectives) must be an integer >= 2, got ${m}`);
-    if (!(Number.isInteger(n) && n >= m)) throw new InputError(`${name}: n (--variables) must be an integer >= m = ${m}, got ${n}`);
+    if (!(Number.isInteger(m) && m >= 2)) throw new InputError(`${name}: m must be an integer >= 2 (--objectives), got ${m}`);
+    if (!(Number.isInteger(n) && n >= m)) throw new InputError(`${name}: n must be an integer >= m = ${m} (--variables), got ${n}`);
     this.m = m;
     this.n = n;
     this.objectiveNames = Array.from({ length: m }, (_, j) => `f${j + 1}`);

@@ -8,11 +8,12 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { skipUnlessData } from '../helpers/needs_data.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'experiments/cli/main.ts')];
 const realData = process.env.NASC_DATA;
-const skip = realData === undefined || !existsSync(path.join(realData, 'cifar10')) ? 'NASC_DATA is not set' : false;
+const skip = skipUnlessData('cifar10', 'hw-nas-bench');
 
 interface Outcome {
   status: number | null;

@@ -9,10 +9,11 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it, test } from 'node:test';
+import { skipUnlessData } from '../helpers/needs_data.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dataDir = process.env.NASC_DATA;
-const skip = dataDir === undefined || !existsSync(path.join(dataDir, 'cifar10')) ? 'NASC_DATA is not set (needs cifar10 and hw-nas-bench)' : false;
+const skip = skipUnlessData('cifar10', 'hw-nas-bench');
 const tiny = path.join(root, 'test/fixtures/supernet-tiny/tiny.json');
 const cli = [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'experiments/cli/main.ts')];
 

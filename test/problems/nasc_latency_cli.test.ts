@@ -5,7 +5,8 @@ import { latencyCommand, latencyReport, formatLatency, type LatencyArgs } from '
 import { LatencyTable } from '../../problems/nasc/latency_table.js';
 import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
 import { DEFAULT_LINK } from '../../problems/nasc/link_model.js';
-import { syntheticLut, writeTempJson, realDataDir, SKIP_NO_DATA } from '../fixtures/nasc/synthetic_lut.js';
+import { syntheticLut, writeTempJson, realDataDir } from '../fixtures/nasc/synthetic_lut.js';
+import { skipUnlessData } from '../helpers/needs_data.js';
 
 const lut = writeTempJson('lut.json', { raw_lut: syntheticLut() });
 const scenarioFile = writeTempJson('s.json', { device: 'tiny', server: 'big', bandwidthMbps: 10, latencyBoundMs: 30, sMin: 1, precision: 'int8' });
@@ -99,7 +100,7 @@ describe('nasc latency', () => {
 });
 
 const dir = realDataDir();
-describe('nasc latency (real data)', { skip: dir === undefined ? SKIP_NO_DATA : false }, () => {
+describe('nasc latency (real data)', { skip: skipUnlessData('hw-nas-bench') }, () => {
   it('all-k5_e6 split at 1 with int8 on the default scenario: 35.4 ms', () => {
     const r = latencyReport({ scenario: 'experiments/scenarios/default.json', arch: 'k5_e6', split: '1', precision: 'int8', 'data-dir': dir, json: true });
     assert.ok(Math.abs(r.totalMs - 35.44) < 0.01, String(r.totalMs));

@@ -13,13 +13,14 @@ import { DEFAULT_LINK } from '../../problems/nasc/link_model.js';
 import { headKeys, layerKeys, stemKey } from '../../problems/nasc/op_keys.js';
 import { FBNET_LAYERS, NUM_LAYERS, SKIP_INDEX, isIdentity, CANDIDATES } from '../../problems/nasc/search_space.js';
 import { bestSplitDistribution, formatDistribution, fractionIn, randomArchitectures } from '../../problems/nasc/split_statistics.js';
-import { SKIP_NO_DATA, realDataDir } from '../fixtures/nasc/synthetic_lut.js';
+import { realDataDir } from '../fixtures/nasc/synthetic_lut.js';
+import { skipUnlessData } from '../helpers/needs_data.js';
 
 const dir = realDataDir();
 const close = (a: number, b: number, tol: number, what: string): void => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 const allOf = (c: number): number[] => new Array<number>(NUM_LAYERS).fill(c);
 
-describe('HW-NAS-Bench FBNet table (real data)', { skip: dir === undefined ? SKIP_NO_DATA : false }, () => {
+describe('HW-NAS-Bench FBNet table (real data)', { skip: skipUnlessData('hw-nas-bench') }, () => {
   const file = dir === undefined ? '' : dataFile(dir, 'fbnetLut');
   const table: LatencyTable | undefined = dir === undefined ? undefined : loadLatencyTable(file);
   const t = (): LatencyTable => table as LatencyTable;
