@@ -65,3 +65,19 @@ export interface DuplicateElimination {
   /** The candidates that are neither duplicates of an earlier candidate nor of any `existing`. */
   filter(space: SearchSpace, candidates: readonly Genome[], existing: readonly Genome[]): Genome[];
 }
+
+/**
+ * Chooses which of a pool of new candidate genomes are worth a costly evaluation (e.g. reject
+ * provably infeasible ones, or keep those a surrogate predicts to be good). The engine draws
+ * `candidatesFor(count)` repaired, de-duplicated candidates and evaluates what `screen` keeps.
+ */
+export interface Screening {
+  readonly name: string;
+  /** Pool size the engine should draw to fill `count` places (≥ count). */
+  candidatesFor(count: number, phase: 'initial' | 'offspring'): number;
+  /**
+   * At most `count` genomes of `candidates`, in the order they should be evaluated. It should
+   * return min(count, candidates.length) so a run never starves; the population gives context.
+   */
+  screen<Info>(space: SearchSpace, candidates: readonly Genome[], count: number, population: readonly Individual<Info>[], rng: Rng): Genome[];
+}

@@ -1,6 +1,6 @@
 import type { Algorithm, AlgorithmState } from './algorithm.js';
 import { PendingBatch } from './pending_batch.js';
-import type { DuplicateElimination, Repair, Sampling, Selection, Survival, Variation } from './components.js';
+import type { DuplicateElimination, Repair, Sampling, Screening, Selection, Survival, Variation } from './components.js';
 import { individualFromJSON, individualToJSON, makeIndividual, type Evaluation, type Individual } from './individual.js';
 import { Rng } from './rng.js';
 import type { SearchSpace } from './space.js';
@@ -16,6 +16,8 @@ export interface GenerationalComponents {
   readonly survival: Survival;
   readonly repair?: Repair;
   readonly duplicates?: DuplicateElimination;
+  /** Picks which new candidates are evaluated (feasibility, surrogate); absent = all of them. */
+  readonly screening?: Screening;
 }
 
 export interface GenerationalOptions {
@@ -137,18 +139,21 @@ export class GenerationalAlgorithm<Info = unknown> implements Algorithm<Info> {
   private initial(count: number): Genome[] {
     const { sampling } = this.components;
     const chosen = this.dedupe(this.initialGenomes.map((g) => this.repair(g)), []).slice(0, count);
-    for (let round = 0; chosen.length < count && round < this.maxMatingRounds; round++) {
-      const sampled = sampling.sample(this.space, count - chosen.length, this.rng).map((g) => this.repair(g));
-      chosen.push(...this.dedupe(sampled, chosen));
+    const pool = this.poolSize(count - chosen.length, 'initial');
+    const drawn: Genome[] = [];
+    for (let round = 0; drawn.length < pool && round < this.maxMatingRounds; round++) {
+      const sampled = sampling.sample(this.space, pool - drawn.length, this.rng).map((g) => this.repair(g));
+      drawn.push(...this.dedupe(sampled, [...chosen, ...drawn]));
     }
-    return chosen;
+    return [...chosen, ...this.screen(drawn, count - chosen.length)];
   }
 
   private offspring(count: number): Genome[] {
     const { selection, variation } = this.components;
+    const pool = this.poolSize(count, 'offspring');
     const accepted: Genome[] = [];
-    for (let round = 0; accepted.length < count && round < this.maxMatingRounds; round++) {
-      const need = count - accepted.length;
+    for (let round = 0; accepted.length < pool && round < this.maxMatingRounds; round++) {
+      const need = pool - accepted.length;
       const matings = Math.ceil(need / variation.children);
       const parents = selection.select(this.pop, matings * variation.parents, this.rng);
       const children: Genome[] = [];
@@ -158,7 +163,23 @@ export class GenerationalAlgorithm<Info = unknown> implements Algorithm<Info> {
       }
       accepted.push(...this.dedupe(children, accepted).slice(0, need));
     }
-    return accepted;
+    return this.screen(accepted, count);
+  }
+
+  private poolSize(count: number, phase: 'initial' | 'offspring'): number {
+    const { screening } = this.components;
+    if (screening === undefined || count <= 0) return Math.max(0, count);
+    const n = screening.candidatesFor(count, phase);
+    if (!Number.isSafeInteger(n) || n < count) throw new Error(`screening ${screening.name} asked for ${n} candidates to fill ${count}`);
+    return n;
+  }
+
+  private screen(candidates: readonly Genome[], count: number): Genome[] {
+    const { screening } = this.components;
+    if (screening === undefined) return candidates.slice(0, count);
+    const kept = screening.screen(this.space, candidates, count, this.pop, this.rng);
+    if (kept.length > count) throw new Error(`screening ${screening.name} kept ${kept.length} of ${count} places`);
+    return kept;
   }
 
   private repair(genome: Genome): Genome {

@@ -19,6 +19,25 @@ export interface Problem<Info = unknown> {
   trueFront?(points: number): number[][];
   /** Releases resources (worker pools, sessions). */
   close?(): Promise<void>;
+  /**
+   * What is known of a genome without its costly evaluation (e.g. latency from tables while
+   * accuracy needs images); `null` marks an unknown value. Lets screening components reject
+   * provably infeasible genomes, or let a surrogate predict only what is unknown.
+   */
+  cheapEvaluate?(genome: Genome): CheapEvaluation;
+}
+
+/** The part of an evaluation a problem knows for free; `null` = unknown until evaluated. */
+export interface CheapEvaluation {
+  readonly objectives: readonly (number | null)[];
+  readonly constraints: readonly (number | null)[];
+}
+
+/** Constraint violation Σ max(0, g) over the constraints a cheap evaluation knows (unknown ones count 0). */
+export function knownViolation(cheap: CheapEvaluation): number {
+  let cv = 0;
+  for (const g of cheap.constraints) if (g !== null && g > 0) cv += g;
+  return cv;
 }
 
 export function objectiveCount(problem: Pick<Problem, 'objectiveNames'>): number {

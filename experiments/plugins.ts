@@ -29,17 +29,8 @@ import { Dtlz1, Dtlz2 } from '../problems/benchmarks/dtlz.js';
 import { Zdt1, Zdt2, Zdt3, Zdt4, Zdt6 } from '../problems/benchmarks/zdt.js';
 import { NasBench201Problem, type Nb201Info } from '../problems/nas_bench_201/problem.js';
 import { loadNb201, NB201_DATASETS, NB201_DEVICES, type Nb201Dataset, type Nb201Device, type Nb201Tables } from '../problems/nas_bench_201/tables.js';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { SPLIT_REPAIRS, splitRepair, type SplitRepairName } from '../problems/nasc/best_split_repair.js';
-import { loadLatencyTable } from '../problems/nasc/latency_table.js';
-import { NascProblem, type NascInfo } from '../problems/nasc/problem.js';
-import { loadScenario } from '../problems/nasc/scenario.js';
-import { DEFAULT_BN_MODE } from '../workers/accuracy_pool.js';
-import { loadWeightStore } from '../workers/weight_store.js';
-import { defaultWeights } from './paths.js';
-import { resolveScenario } from './scenarios.js';
-import { makeOracle, searchImages } from './search/oracle.js';
+import { nascProblemInstance } from './nasc/instance.js';
+import { registerNascStrategies } from './nasc/strategies.js';
 import type { AlgorithmFactory, AlgorithmSettings, ProblemFactory, ProblemInstance, ProblemSettings } from './plugin_types.js';
 
 export const problems = new Registry<ProblemFactory>('problem');
@@ -84,39 +75,10 @@ problems
   })
   .register({
     name: 'nasc',
-    description: 'NASC split computing on a scenario (supernet accuracy on validation images, HW-NAS-Bench latency); --scenario, --val-images (200), --split-repair privacy|best; indicators hv, bestFeasibleAccuracy, feasibleFraction',
+    description: 'NASC split computing on a scenario (supernet accuracy on validation images, HW-NAS-Bench latency); --scenario, --val-images (200), --test-images (2000), --split-repair best|none; indicators hv, bestFeasibleAccuracy, feasibleFraction and, re-measured on test images, test_hv, test_bestFeasibleAccuracy',
     capabilities: { kinds: ['integer', 'categorical'], objectives: { min: 2, max: 3 }, constraints: true, tags: ['nas', 'split'] },
-    create: (s) => nascInstance(s),
+    create: (s) => nascProblemInstance(s),
   });
-
-/** Calibration images per subnet for comparisons: fewer than a search's final numbers need. */
-const NASC_COMPARE_CALIBRATION = 128;
-
-function nascInstance(s: ProblemSettings): ProblemInstance<NascInfo> {
-  const repairName = s.splitRepair ?? 'privacy';
-  if (!(SPLIT_REPAIRS as readonly string[]).includes(repairName)) throw new InputError(`--split-repair must be one of ${SPLIT_REPAIRS.join(', ')}, got "${repairName}"`);
-  const scenario = loadScenario(resolveScenario(s.scenario ?? 'default'));
-  const dataDir = s.dataDir();
-  const lutFile = path.join(dataDir, 'hw-nas-bench', 'fbnet_cifar100_lut.json');
-  if (!existsSync(lutFile)) throw new InputError(`latency table ${lutFile} not found (set --data-dir / NASC_DATA)`);
-  const table = loadLatencyTable(lutFile);
-  const file = s.weights ?? defaultWeights();
-  const store = loadWeightStore(file);
-  const config = { weights: { file, sha256: store.manifest.sha256, steps: null }, bn: DEFAULT_BN_MODE, valImages: s.valImages ?? 200, calibrationImages: NASC_COMPARE_CALIBRATION };
-  const { val, calibration } = searchImages(dataDir, config, store);
-  const problem = NascProblem.fromTable(scenario, table, makeOracle(config, val, calibration, undefined), undefined, true);
-  return {
-    problem,
-    repair: splitRepair(problem, repairName as SplitRepairName),
-    indicators: (evaluated: readonly Individual<NascInfo>[]) => {
-      const feasible = evaluated.filter((ind) => ind.cv === 0 && Number.isFinite(ind.info?.accuracy ?? Number.NaN));
-      return {
-        bestFeasibleAccuracy: feasible.length === 0 ? Number.NaN : Math.max(...feasible.map((ind) => ind.info?.accuracy ?? 0)),
-        feasibleFraction: evaluated.length === 0 ? 0 : feasible.length / evaluated.length,
-      };
-    },
-  };
-}
 
 const nb201Cache = new Map<string, Nb201Tables>();
 
@@ -176,7 +138,12 @@ algorithms
     name: 'random',
     description: 'Random search: uniform sampling, no genome evaluated twice in a discrete space',
     capabilities: { kinds: anyKinds, objectives: { min: 1, max: 10 }, constraints: true },
-    create: (problem, s, rng) => randomSearch(problem.space, { ...(s.populationSize === undefined ? {} : { batchSize: s.populationSize }), ...(s.repair === undefined ? {} : { repair: s.repair }) }, rng),
+    create: (problem, s, rng) =>
+      randomSearch(
+        problem.space,
+        { ...(s.populationSize === undefined ? {} : { batchSize: s.populationSize }), ...(s.repair === undefined ? {} : { repair: s.repair }), ...(s.screening === undefined ? {} : { screening: s.screening }) },
+        rng,
+      ),
   })
   .register({
     name: 'asng',
@@ -196,6 +163,8 @@ algorithms
     capabilities: { kinds: anyKinds, objectives: { min: 1, max: 3 }, constraints: true },
     create: (problem, s, rng) => surrogateNsga2(problem.space, discreteDefaults(problem, s, 60), rng),
   });
+
+registerNascStrategies(algorithms);
 
 /** Refuses a strategy that cannot handle the problem, naming why. */
 export function checkCompatible(algorithmName: string, problemName: string, problem: Problem<unknown>): void {

@@ -1,7 +1,7 @@
 import type { Algorithm } from '../../core/algorithm.js';
 import type { Problem } from '../../core/problem.js';
 import { Rng } from '../../core/rng.js';
-import type { ProblemInstance } from '../plugin_types.js';
+import { closeInstance, type ProblemInstance } from '../plugin_types.js';
 import { mannWhitneyU } from './mann_whitney.js';
 import { runStrategy, type CurvePoint, type RunRecord } from './run_strategy.js';
 import { summarize, type Summary } from './summary.js';
@@ -138,13 +138,17 @@ export async function executeJob(instance: ProblemInstance, spec: StrategySpec, 
     checkpoints,
   });
   const extras = figuresOf(algorithm);
-  return { strategy: spec.name, seed, ...run, ...(extras === undefined ? {} : { extras }) };
+  const { evaluated, ...summary } = run;
+  // Held-out numbers of what the run would report (its front chosen on the search's data).
+  const heldOut = instance.heldOut === undefined ? undefined : await instance.heldOut(evaluated);
+  const final = heldOut === undefined ? summary.final : { ...summary.final, ...heldOut.indicators };
+  return { strategy: spec.name, seed, ...summary, final, ...(extras === undefined ? {} : { extras }), ...(heldOut === undefined ? {} : { front: heldOut.points }) };
 }
 
 async function nameOf(options: CompareOptions): Promise<string> {
   const instance = options.problemFactory();
   const name = instance.problem.name;
-  await instance.problem.close?.();
+  await closeInstance(instance);
   return name;
 }
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
+import { parsePluginSpec, splitSpecList } from '../../core/registry.js';
 import { resolveDataDir } from '../cli/options.js';
-import { problemOptionsOf, type ProblemInstance, type ProblemOptions } from '../plugin_types.js';
+import { closeInstance, problemOptionsOf, type ProblemInstance, type ProblemOptions } from '../plugin_types.js';
 import { compare, defaultCheckpoints, type CompareResult, type JobRunner } from './compare.js';
 import { writeCompareOutputs } from './outputs.js';
 import { problemFromRegistry, strategyFromRegistry, type CompareRegistry, type PlainProblemSettings, type RegistryStrategy } from './registry_job.js';
@@ -38,11 +39,12 @@ export type CompareReport = Omit<CompareResult, 'runs' | 'curves'> & { readonly 
  * p-values, and (with `out`) JSON, CSV and plots. Problem and strategies come from `registry`.
  */
 export async function runCompare(args: CompareArgs, registry: CompareRegistry): Promise<CompareReport> {
-  const names = (typeof args.strategies === 'string' ? args.strategies.split(',') : [...args.strategies]).map((s) => s.trim()).filter((s) => s !== '');
+  const names = (typeof args.strategies === 'string' ? splitSpecList(args.strategies) : [...args.strategies]).map((s) => s.trim()).filter((s) => s !== '');
   if (names.length === 0) throw new InputError('--strategies needs at least one strategy name (nasc list algorithms)');
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new InputError(`--strategies names ${dup} twice`);
-  for (const n of names) registry.algorithms.get(n); // InputError listing the known ones
+  // name or name(key=value,…): an InputError lists the known strategies or parameters.
+  const specs = names.map((n) => parsePluginSpec(registry.algorithms, n));
   registry.problems.get(args.problem);
   for (const [flag, v] of [['seeds', args.seeds], ['evaluations', args.evaluations], ['workers', args.workers ?? 1]] as const) {
     if (!Number.isSafeInteger(v) || v < 1) throw new InputError(`--${flag} must be a positive integer, got ${String(v)}`);
@@ -52,17 +54,26 @@ export async function runCompare(args: CompareArgs, registry: CompareRegistry): 
   for (const b of args.reportAt ?? []) {
     if (!Number.isSafeInteger(b) || b < 1 || b > args.evaluations) throw new InputError(`report budgets must be integers in 1..${args.evaluations}, got ${b}`);
   }
-  const plain: PlainProblemSettings = problemOptionsOf({ ...args, ...(args.weights === undefined ? {} : { weights: path.resolve(args.weights) }) });
+  const plain: PlainProblemSettings = problemOptionsOf({
+    ...args,
+    ...(args.weights === undefined ? {} : { weights: path.resolve(args.weights) }),
+    ...(args.cacheDir === undefined ? {} : { cacheDir: path.resolve(args.cacheDir) }),
+    oracleWorkers: args.oracleWorkers ?? args.workers ?? 1,
+  });
 
   const dataDir = () => resolveDataDir(args.dataDir);
   // Build the problem here first: bad flags fail before any worker starts.
   const instance: ProblemInstance = problemFromRegistry(registry, args.problem, plain, dataDir);
-  const strategies: RegistryStrategy[] = names.map((n) => ({ label: n, algorithm: n, settings: args.pop === undefined ? {} : { populationSize: args.pop } }));
+  const strategies: RegistryStrategy[] = specs.map((spec) => ({
+    label: spec.label,
+    algorithm: spec.name,
+    settings: { ...(args.pop === undefined ? {} : { populationSize: args.pop }), ...(Object.keys(spec.parameters).length === 0 ? {} : { parameters: spec.parameters }) },
+  }));
   const workers = args.workers ?? 1;
   const checkpoints = defaultCheckpoints(args.evaluations);
   let runner: JobRunner | undefined;
   let close: (() => Promise<void>) | undefined;
-  if (workers > 1) {
+  if (workers > 1 && instance.runsInProcess !== true) {
     if (registry.module === undefined) throw new InputError('--workers > 1 needs a registry module the workers can import');
     let resolvedDir: string | undefined;
     try {
@@ -99,6 +110,6 @@ export async function runCompare(args: CompareArgs, registry: CompareRegistry): 
     return { ...summary, files };
   } finally {
     await close?.();
-    await instance.problem.close?.();
+    await closeInstance(instance);
   }
 }

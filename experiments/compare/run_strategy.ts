@@ -4,6 +4,7 @@ import { makeIndividual, type Evaluation, type Individual } from '../../core/ind
 import { hypervolume } from '../../core/indicators/hypervolume.js';
 import type { Problem } from '../../core/problem.js';
 import type { Genome } from '../../core/variables.js';
+import type { HeldOutPoint } from '../plugin_types.js';
 
 /** Problem-specific indicators over everything evaluated so far (e.g. NAS-Bench-201's frontRecall). */
 export type IndicatorFunction = (evaluated: readonly Individual<unknown>[]) => Record<string, number>;
@@ -41,6 +42,8 @@ export interface RunRecord {
   readonly final: Record<string, number>;
   /** Strategy-specific figures (e.g. the surrogate's rank correlation). */
   readonly extras?: Record<string, number>;
+  /** The points the run reports, re-measured on held-out data (problems that have such data). */
+  readonly front?: HeldOutPoint[];
 }
 
 /**
@@ -51,7 +54,7 @@ export interface RunRecord {
  * hypervolume wrt the problem's reference point, the best feasible value of objective 0 on
  * constrained problems, and the problem's own indicators.
  */
-export async function runStrategy(options: StrategyRunOptions): Promise<Omit<RunRecord, 'strategy' | 'seed'>> {
+export async function runStrategy(options: StrategyRunOptions): Promise<Omit<RunRecord, 'strategy' | 'seed'> & { readonly evaluated: readonly Individual<unknown>[] }> {
   const { problem, algorithm } = options;
   const budget = options.evaluations;
   const evaluator = options.evaluator ?? new InProcessEvaluator();
@@ -117,6 +120,7 @@ export async function runStrategy(options: StrategyRunOptions): Promise<Omit<Run
     stoppedBy,
     curve,
     final,
+    evaluated,
   };
 }
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { PAYLOAD_PRECISIONS } from '../../problems/nasc/accuracy_oracle.js';
 import { CANDIDATE_NAMES, MAX_SPLIT, NUM_LAYERS } from '../../problems/nasc/search_space.js';
-import { parseSearchConfig } from '../resume/search_config_schema.js';
+import { parseSearchConfig, type StrategyCheck } from '../resume/search_config_schema.js';
 import type { BaselineSummary, FrontPoint, HistoryEntry, SearchResults } from '../search/results.js';
 import { JsonFields } from '../validation/json_fields.js';
 import { integerIn, NON_NEGATIVE_INTEGER, NON_NEGATIVE_NUMBER, type NumberRule } from '../validation/numbers.js';
@@ -20,7 +20,7 @@ const FILES = ['config.json', 'front.json', 'history.json', 'baselines.json'] as
 const UNIT: NumberRule = { accepts: (n) => Number.isFinite(n) && n >= 0 && n <= 1, text: 'a number in [0, 1]' };
 const FINITE: NumberRule = { accepts: Number.isFinite, text: 'a finite number' };
 
-export function readSearchResults(dir: string, strategies: readonly string[]): SearchResults {
+export function readSearchResults(dir: string, checkStrategy: StrategyCheck): SearchResults {
   for (const f of FILES) {
     if (!existsSync(path.join(dir, f))) throw new InputError(`${dir} is not a finished nasc search folder: ${f} is missing`);
   }
@@ -31,7 +31,7 @@ export function readSearchResults(dir: string, strategies: readonly string[]): S
       throw new InputError(`${path.join(dir, f)} is not valid JSON`);
     }
   };
-  const config = parseSearchConfig(read('config.json'), path.join(dir, 'config.json'), strategies);
+  const config = parseSearchConfig(read('config.json'), path.join(dir, 'config.json'), checkStrategy);
   const frontFile = path.join(dir, 'front.json');
   const front = JsonFields.of(read('front.json'), frontFile);
   const indicators = front.object('indicators');
@@ -44,7 +44,7 @@ export function readSearchResults(dir: string, strategies: readonly string[]): S
   return {
     config,
     front: front.objects('front').map(parseFrontPoint),
-    indicators: { hv: indicators.number('hv', NON_NEGATIVE_NUMBER) },
+    indicators: { hv: indicators.number('hv', NON_NEGATIVE_NUMBER), testHv: indicators.number('testHv', NON_NEGATIVE_NUMBER) },
     referencePoint: front.numbers('referencePoint', FINITE, { min: 2, max: 3 }),
     history: history.map((h, i) => parseHistory(JsonFields.of(h, `${historyFile}: [${i}]`))),
     baselines: baselines.map((b, i) => parseBaseline(JsonFields.of(b, `${baselinesFile}: [${i}]`))),
@@ -86,5 +86,11 @@ function parseHistory(f: JsonFields): HistoryEntry {
 }
 
 function parseBaseline(f: JsonFields): BaselineSummary {
-  return { name: f.string('name'), evaluated: f.number('evaluated', NON_NEGATIVE_INTEGER), front: f.objects('front').map(parseFrontPoint) };
+  return {
+    name: f.string('name'),
+    budget: f.number('budget', NON_NEGATIVE_INTEGER),
+    evaluations: f.number('evaluations', NON_NEGATIVE_INTEGER),
+    stoppedBy: f.oneOf('stoppedBy', ['budget', 'exhausted', 'stalled'] as const),
+    front: f.objects('front').map(parseFrontPoint),
+  };
 }

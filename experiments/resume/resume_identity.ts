@@ -13,7 +13,7 @@ import type { SearchConfig } from '../search/search_job.js';
 import type { JsonFields } from '../validation/json_fields.js';
 import { NON_NEGATIVE_INTEGER, POPULATION_SIZE, POSITIVE_INTEGER, SEED } from '../validation/numbers.js';
 
-export const SEARCH_CHECKPOINT_VERSION = 2;
+export const SEARCH_CHECKPOINT_VERSION = 3;
 
 export interface ResumeIdentity {
   readonly checkpointVersion: number;
@@ -39,7 +39,7 @@ export function resumeIdentity(config: SearchConfig): ResumeIdentity {
     valImages: config.valImages,
     calibrationImages: config.calibrationImages,
     bn: config.bn,
-    splitRepair: config.splitRepair ?? 'privacy',
+    splitRepair: config.splitRepair,
     weightsSha256: config.weights.sha256,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * checkpoint.json of a search folder (format version 2): the algorithm's whole state, every
+ * checkpoint.json of a search folder (format version 3): the algorithm's whole state, every
  * evaluated individual, the history, and the resume identity (resume_identity.ts). Read back
  * with every field checked — types, ranges, genes inside the search space, counts that agree —
  * so a damaged or hand-made checkpoint is a one-line InputError, never a TypeError after the
@@ -38,7 +38,9 @@ const UNIT: NumberRule = { accepts: (n) => Number.isFinite(n) && n >= 0 && n <= 
 export function parseSearchCheckpoint(json: unknown, source: string, shape: CheckpointShape): SearchCheckpoint {
   const f = JsonFields.of(json, source).onlyKeys(['format', 'version', 'identity', 'state', 'archive', 'history', 'elapsedMs']);
   f.literal('format', 'nasc-search-checkpoint');
-  if (f.value.version === 1) throw new InputError(`${source} was written by an older nasc (format 1, without a resume identity): start a new run`);
+  if (typeof f.value.version === 'number' && f.value.version < SEARCH_CHECKPOINT_VERSION) {
+    throw new InputError(`${source} was written by an older nasc (format ${f.value.version}, without a resume identity): start a new run`);
+  }
   f.literal('version', SEARCH_CHECKPOINT_VERSION);
   const identity = parseResumeIdentity(f.object('identity'));
   const state = parseAlgorithmState(f.object('state'), shape, parseInfo);

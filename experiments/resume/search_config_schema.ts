@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { SPLIT_REPAIRS } from '../../problems/nasc/best_split_repair.js';
+import { parseSplitRepair } from '../../problems/nasc/best_split_repair.js';
 import { parseScenario } from '../../problems/nasc/scenario.js';
 import { BN_MODES } from '../../workers/bn_statistics.js';
 import type { SearchConfig } from '../search/search_job.js';
@@ -32,18 +32,33 @@ const KEYS = [
   'weights',
   'lut',
   'profiles',
-  'baselineEvaluations',
+  'baselines',
   'splitRepair',
   'versions',
 ];
 
 const SHA256 = { test: (s: string) => /^[0-9a-f]{64}$/.test(s), text: '64 lowercase hex digits (sha256)' };
 
-/** Validates a parsed config.json. `strategies`: the registered strategy names. */
-export function parseSearchConfig(json: unknown, source: string, strategies: readonly string[]): SearchConfig {
-  const f = JsonFields.of(json, source).onlyKeys(KEYS);
+/** Checks a strategy spec (`name` or `name(key=value,…)`) against the registry; throws an InputError. */
+export type StrategyCheck = (spec: string) => void;
+
+/** Validates a parsed config.json (format version 2). */
+export function parseSearchConfig(json: unknown, source: string, checkStrategy: StrategyCheck): SearchConfig {
+  const f = JsonFields.of(json, source);
   f.literal('format', 'nasc-search');
-  f.literal('version', 1);
+  if (typeof f.value.version === 'number' && f.value.version < 2) throw new InputError(`${source} is a nasc search config of version ${f.value.version}; this nasc reads version 2 (rerun the search)`);
+  f.literal('version', 2);
+  f.onlyKeys(KEYS);
+  const strategy = (key: string, spec: string): string => {
+    try {
+      checkStrategy(spec);
+    } catch (e) {
+      throw new InputError(`${source}: ${key}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return spec;
+  };
+  const baselines = f.object('baselines').onlyKeys(['strategies', 'evaluations']);
+  const splitRepair = f.has('splitRepair') ? f.string('splitRepair') : undefined;
   const weights = f.object('weights').onlyKeys(['file', 'sha256', 'steps']);
   const steps = weights.value.steps;
   if (steps !== null && steps !== undefined) weights.number('steps', NON_NEGATIVE_INTEGER);
@@ -51,11 +66,11 @@ export function parseSearchConfig(json: unknown, source: string, strategies: rea
   if (lut !== null && lut !== undefined) f.string('lut');
   return {
     format: 'nasc-search',
-    version: 1,
+    version: 2,
     scenario: parseScenario(f.object('scenario').value, `${source}: scenario`),
     scenarioSource: f.string('scenarioSource'),
     seed: f.number('seed', SEED),
-    strategy: f.oneOf('strategy', strategies),
+    strategy: strategy('strategy', f.string('strategy')),
     populationSize: f.number('populationSize', POPULATION_SIZE),
     evaluations: f.number('evaluations', EVALUATIONS),
     valImages: f.number('valImages', POSITIVE_INTEGER),
@@ -65,14 +80,17 @@ export function parseSearchConfig(json: unknown, source: string, strategies: rea
     weights: { file: weights.string('file'), sha256: weights.string('sha256', SHA256), steps: typeof steps === 'number' ? steps : null },
     lut: typeof lut === 'string' ? lut : null,
     ...(f.has('profiles') ? { profiles: f.strings('profiles') } : {}),
-    baselineEvaluations: f.number('baselineEvaluations', integerIn(0, MAX_EVALUATIONS)),
-    ...(f.has('splitRepair') ? { splitRepair: f.oneOf('splitRepair', SPLIT_REPAIRS) } : {}),
+    splitRepair: parseSplitRepair(splitRepair, `${source}: splitRepair`),
+    baselines: {
+      strategies: baselines.strings('strategies').map((b, i) => strategy(`baselines.strategies[${i}]`, b)),
+      evaluations: baselines.number('evaluations', integerIn(0, MAX_EVALUATIONS)),
+    },
     versions: f.has('versions') ? f.stringMap('versions') : {},
   };
 }
 
 /** Reads DIR/config.json for `--resume DIR` (or `report DIR`). */
-export function readSearchConfigFile(dir: string, strategies: readonly string[], flag = '--resume'): SearchConfig {
+export function readSearchConfigFile(dir: string, checkStrategy: StrategyCheck, flag = '--resume'): SearchConfig {
   const file = path.join(dir, SEARCH_CONFIG_FILE);
   if (!existsSync(file)) throw new InputError(`${flag} ${dir}: no ${SEARCH_CONFIG_FILE} there (not a nasc search folder)`);
   let json: unknown;
@@ -81,5 +99,5 @@ export function readSearchConfigFile(dir: string, strategies: readonly string[],
   } catch {
     throw new InputError(`${file} is not valid JSON (truncated or corrupt)`);
   }
-  return parseSearchConfig(json, file, strategies);
+  return parseSearchConfig(json, file, checkStrategy);
 }

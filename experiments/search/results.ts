@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic_write.js';
-import { drawSearchPlots } from './plots.js';
 import type { SearchConfig } from './search_job.js';
 
 export interface FrontPoint {
@@ -34,8 +33,14 @@ export interface HistoryEntry {
 }
 
 export interface BaselineSummary {
+  /** The strategy spec, e.g. `hwnas`. */
   readonly name: string;
-  readonly evaluated: number;
+  /** Evaluations it was allowed. */
+  readonly budget: number;
+  /** Distinct genomes it evaluated (accuracy evaluations; fewer than the budget when it ran out of proposals). */
+  readonly evaluations: number;
+  readonly stoppedBy: 'budget' | 'exhausted' | 'stalled';
+  /** Its feasible validation front, re-measured on the test images. */
   readonly front: FrontPoint[];
 }
 
@@ -44,7 +49,8 @@ export interface SearchResults {
   readonly front: FrontPoint[];
   readonly history: HistoryEntry[];
   readonly baselines: BaselineSummary[];
-  readonly indicators: { readonly hv: number };
+  /** HV of the validation front (validation error, latency) and of the same points with test error. */
+  readonly indicators: { readonly hv: number; readonly testHv: number };
   readonly referencePoint: number[];
 }
 
@@ -66,7 +72,6 @@ export function writeResults(dir: string, r: SearchResults): void {
   writeFileAtomic(path.join(dir, 'front.csv'), frontCsv(r.front));
   writeJsonAtomic(path.join(dir, 'history.json'), r.history);
   writeJsonAtomic(path.join(dir, 'baselines.json'), r.baselines);
-  drawSearchPlots(dir, r);
 }
 
 /** Reads a results folder back (for `nasc report`). */
@@ -82,7 +87,7 @@ export function readResults(dir: string): SearchResults {
       throw new InputError(`${path.join(dir, f)} is not valid JSON`);
     }
   };
-  const front = read('front.json') as { front: FrontPoint[]; indicators: { hv: number }; referencePoint: number[] };
+  const front = read('front.json') as { front: FrontPoint[]; indicators: { hv: number; testHv: number }; referencePoint: number[] };
   return {
     config: read('config.json') as SearchConfig,
     front: front.front,

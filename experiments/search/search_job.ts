@@ -1,47 +1,47 @@
 /**
  * The main job: a NASC search on one scenario — supernet accuracy (inherited weights, on worker
- * threads), HW-NAS-Bench latency, NSGA-II (or any registered strategy) — then the final front
- * re-measured on test images, the baselines on the same scenario, and a results folder.
+ * threads), HW-NAS-Bench latency, the `nasc` strategy (or any registered one) — then the
+ * baselines as strategies on the same problem and accuracy cache, every reported point
+ * re-measured on held-out test images, and a results folder.
  *
  * Everything that determines the outcome is in `config.json`; the state after every generation
- * is in `checkpoint.json`, so `--resume DIR` after a kill ends with the same `front.json`.
+ * is in `checkpoint.json`, so `--resume DIR` after a kill ends with the same `front.json`. The
+ * accuracy caches (`accuracy-val.json`, `accuracy-test.json`) make a resumed run pay only for
+ * subnets it has not measured yet.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Algorithm, AlgorithmState } from '../../core/algorithm.js';
 import { InputError } from '../../core/errors.js';
 import { individualFromJSON, individualToJSON, type Individual, type IndividualJSON } from '../../core/individual.js';
 import { hypervolume } from '../../core/indicators/hypervolume.js';
 import { minimize, paretoFront } from '../../core/minimize.js';
-import type { Problem } from '../../core/problem.js';
+import { parsePluginSpec } from '../../core/registry.js';
 import { Rng } from '../../core/rng.js';
 import { maxEvaluations } from '../../core/termination.js';
-import type { AccuracyOracle } from '../../problems/nasc/accuracy_oracle.js';
-import type { BaselineResult, OptimizeFn } from '../../problems/nasc/baselines/baseline.js';
-import { fixedArchitectureBestSplit } from '../../problems/nasc/baselines/best_split.js';
-import { deviceOnlySearch } from '../../problems/nasc/baselines/device_only.js';
-import { hwnasBaseline } from '../../problems/nasc/baselines/hwnas.js';
-import { serverOnlySearch } from '../../problems/nasc/baselines/server_only.js';
-import { twoStage } from '../../problems/nasc/baselines/two_stage.js';
-import { LatencyTable, loadLatencyTable } from '../../problems/nasc/latency_table.js';
-import { splitRepair, type SplitRepairName } from '../../problems/nasc/best_split_repair.js';
-import { NascProblem, type NascInfo } from '../../problems/nasc/problem.js';
-import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
-import { parseScenario, scenarioLink, type Scenario } from '../../problems/nasc/scenario.js';
-import { CANDIDATE_NAMES, NUM_LAYERS } from '../../problems/nasc/search_space.js';
+import { parseSplitRepair, splitRepair, type SplitRepairName } from '../../problems/nasc/best_split_repair.js';
+import { feasibilityScreening } from '../../problems/nasc/nasc_algorithm.js';
+import type { NascInfo, NascProblem } from '../../problems/nasc/problem.js';
+import { parseScenario, type Scenario } from '../../problems/nasc/scenario.js';
+import { CANDIDATE_NAMES } from '../../problems/nasc/search_space.js';
 import type { BnMode } from '../../workers/bn_statistics.js';
-import { loadCifar10 } from '../../workers/cifar10.js';
-import { loadWeightStore } from '../../workers/weight_store.js';
+import { runStrategy } from '../compare/run_strategy.js';
 import { writeJsonAtomic } from '../io/atomic_write.js';
+import { nascHeldOut } from '../nasc/held_out.js';
+import { NascSetup } from '../nasc/setup.js';
 import { algorithms } from '../plugins.js';
+import type { HeldOutPoint } from '../plugin_types.js';
+import { drawSearchPlots } from '../report/search_plots.js';
 import { SearchProgress } from './progress.js';
-import { writeResults, type FrontPoint, type HistoryEntry, type SearchResults } from './results.js';
+import { writeResults, type BaselineSummary, type FrontPoint, type HistoryEntry, type SearchResults } from './results.js';
 
 export interface SearchConfig {
   readonly format: 'nasc-search';
-  readonly version: 1;
+  readonly version: 2;
   readonly scenario: Scenario;
   readonly scenarioSource: string;
   readonly seed: number;
+  /** Strategy spec: a registry name, optionally with parameters, e.g. `nasc(split-reset=0.3)`. */
   readonly strategy: string;
   readonly populationSize: number;
   readonly evaluations: number;
@@ -53,17 +53,17 @@ export interface SearchConfig {
   readonly lut: string | null;
   /** Extra tables (e.g. from `nasc profile`) whose metrics override the LUT's. */
   readonly profiles?: readonly string[];
-  /** Evaluations each search baseline gets (0 = only the cheap baselines). */
-  readonly baselineEvaluations: number;
-  /** How the search repairs the split gene (absent in older folders: 'privacy'). */
-  readonly splitRepair?: SplitRepairName;
+  /** How the search repairs the split gene (a strategy's own parameter wins). */
+  readonly splitRepair: SplitRepairName;
+  /** Baseline strategies run after the search on the same problem, and each one's budget of evaluations. */
+  readonly baselines: { readonly strategies: readonly string[]; readonly evaluations: number };
   readonly versions: Record<string, string>;
 }
 
 interface SearchCheckpoint {
   readonly format: 'nasc-search-checkpoint';
-  readonly version: 1;
-  readonly state: ReturnType<import('../../core/algorithm.js').Algorithm['saveState']>;
+  readonly version: 2;
+  readonly state: AlgorithmState<NascInfo>;
   readonly archive: IndividualJSON<NascInfo>[];
   readonly history: HistoryEntry[];
   readonly elapsedMs: number;
@@ -78,12 +78,12 @@ export interface SearchRuntime {
 
 export interface SearchSummary {
   readonly front: FrontPoint[];
-  readonly indicators: { readonly hv: number };
+  readonly indicators: { readonly hv: number; readonly testHv: number };
   readonly evaluations: number;
   readonly seconds: number;
   readonly outDir: string;
-  readonly baselines: Record<string, { readonly frontSize: number; readonly bestFeasibleTestAccuracy: number | null }>;
-  readonly oracle: { readonly queries: number; readonly images: number };
+  readonly baselines: Record<string, { readonly budget: number; readonly evaluations: number; readonly frontSize: number; readonly bestFeasibleTestAccuracy: number | null }>;
+  readonly oracle: { readonly queries: number; readonly images: number; readonly testQueries: number; readonly testImages: number };
 }
 
 const CONFIG = 'config.json';
@@ -92,14 +92,15 @@ const CHECKPOINT = 'checkpoint.json';
 export function readSearchConfig(dir: string): SearchConfig {
   const file = path.join(dir, CONFIG);
   if (!existsSync(file)) throw new InputError(`--resume ${dir}: no ${CONFIG} there (not a nasc search folder)`);
-  let c: Partial<SearchConfig>;
+  let c: Partial<SearchConfig> & { version?: number };
   try {
     c = JSON.parse(readFileSync(file, 'utf8')) as Partial<SearchConfig>;
   } catch {
     throw new InputError(`${file} is not valid JSON`);
   }
-  if (c.format !== 'nasc-search' || c.version !== 1 || c.scenario === undefined) throw new InputError(`${file} is not a nasc search config`);
-  return { ...(c as SearchConfig), scenario: parseScenario(c.scenario, file) };
+  if (c.format !== 'nasc-search' || c.scenario === undefined) throw new InputError(`${file} is not a nasc search config`);
+  if (c.version !== 2) throw new InputError(`${file} is a nasc search config of version ${String(c.version)}; this nasc resumes version 2 (rerun the search)`);
+  return { ...(c as SearchConfig), scenario: parseScenario(c.scenario, file), splitRepair: parseSplitRepair(c.splitRepair, `${file}: splitRepair`) };
 }
 
 function readCheckpoint(dir: string): SearchCheckpoint | undefined {
@@ -107,42 +108,61 @@ function readCheckpoint(dir: string): SearchCheckpoint | undefined {
   if (!existsSync(file)) return undefined;
   try {
     const c = JSON.parse(readFileSync(file, 'utf8')) as SearchCheckpoint;
-    if (c.format !== 'nasc-search-checkpoint' || c.version !== 1) throw new Error('format');
+    if (c.format !== 'nasc-search-checkpoint' || c.version !== 2) throw new Error('format');
     return c;
   } catch {
-    throw new InputError(`${file} is not a valid search checkpoint (truncated or corrupt)`);
+    throw new InputError(`${file} is not a valid search checkpoint (truncated, corrupt or of another version)`);
   }
 }
 
-/** The images a search sees (validation, held out of training) and the BN calibration images. */
-export { makeOracle, searchImages } from './oracle.js';
-import { makeOracle, searchImages } from './oracle.js';
+/** Builds a configured strategy on the NASC problem (split repair and feasibility screening for every strategy). */
+export function createStrategy(spec: string, problem: NascProblem, config: SearchConfig, rng: Rng): Algorithm<NascInfo> {
+  const parsed = parsePluginSpec(algorithms, spec);
+  return algorithms.get(parsed.name).create(
+    problem,
+    {
+      populationSize: config.populationSize,
+      repair: splitRepair(problem, config.splitRepair),
+      screening: feasibilityScreening(problem),
+      ...(Object.keys(parsed.parameters).length === 0 ? {} : { parameters: parsed.parameters }),
+    },
+    rng,
+  ) as Algorithm<NascInfo>;
+}
+
+/** The random streams of a run: the search's first, then one per baseline (Rng.spawn, not seed arithmetic). */
+function streams(seed: number, baselines: number): { search: Rng; baselines: Rng[] } {
+  const root = Rng.fromSeed(seed);
+  const search = root.spawn();
+  return { search, baselines: Array.from({ length: baselines }, () => root.spawn()) };
+}
 
 export async function runSearch(config: SearchConfig, runtime: SearchRuntime, resume: boolean): Promise<SearchSummary> {
   const started = performance.now();
   const { dataDir, out } = runtime;
-  const lutFile = config.lut ?? path.join(dataDir, 'hw-nas-bench', 'fbnet_cifar100_lut.json');
-  if (!existsSync(lutFile)) throw new InputError(`latency table ${lutFile} not found (set --data-dir / NASC_DATA, or --lut)`);
-  const table: LatencyTable = LatencyTable.merge([loadLatencyTable(lutFile), ...(config.profiles ?? []).map((f) => loadLatencyTable(f))]);
-  const store = loadWeightStore(config.weights.file);
-  if (store.manifest.sha256 !== config.weights.sha256) {
-    throw new InputError(`weight store ${config.weights.file} changed since the search started (sha256 differs)`);
-  }
+  // Everything is checked before the first file is written, so bad input leaves nothing behind.
+  const setup = new NascSetup({
+    dataDir,
+    weights: config.weights.file,
+    expectedSha256: config.weights.sha256,
+    lut: config.lut,
+    profiles: config.profiles ?? [],
+    valImages: config.valImages,
+    testImages: config.testImages,
+    calibrationImages: config.calibrationImages,
+    bn: config.bn,
+    cacheDir: out,
+    ...(runtime.workers === undefined ? {} : { workers: runtime.workers }),
+  });
+  setup.checkScenario(config.scenario);
+  for (const s of [config.strategy, ...config.baselines.strategies]) parsePluginSpec(algorithms, s);
   const checkpoint = resume ? readCheckpoint(out) : undefined;
-  const { val, calibration } = searchImages(dataDir, config, store);
-  const test = loadCifar10(dataDir, 'test', config.testImages);
-  if (test.count < config.testImages) throw new InputError(`--test-images ${config.testImages} exceeds the ${test.count} test images`);
-  // Every input is checked before the first file is written, so bad input leaves nothing behind:
-  // building the latency model validates the scenario's devices against the table.
-  SplitLatencyModel.fromTable(table, { device: config.scenario.device, server: config.scenario.server, link: scenarioLink(config.scenario), numClasses: config.scenario.numClasses });
   if (!resume) writeConfig(out, config);
   const progress = new SearchProgress(runtime.progress, `nasc search ${config.scenario.name}`);
-  const valOracle = makeOracle(config, val, calibration, runtime.workers);
-  let problem: NascProblem | undefined;
   try {
-    problem = NascProblem.fromTable(config.scenario, table, valOracle);
-    const nasc = problem;
-    const algorithm = algorithms.get(config.strategy).create(nasc, { populationSize: config.populationSize, repair: splitRepair(nasc, config.splitRepair ?? 'privacy') }, Rng.fromSeed(config.seed));
+    const problem = setup.problem(config.scenario);
+    const rngs = streams(config.seed, config.baselines.strategies.length);
+    const algorithm = createStrategy(config.strategy, problem, config, rngs.search);
     const archive: Individual<NascInfo>[] = [];
     const history: HistoryEntry[] = [];
     if (checkpoint !== undefined) {
@@ -150,10 +170,10 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
       archive.push(...checkpoint.archive.map((j) => individualFromJSON(j)));
       history.push(...checkpoint.history);
     }
-    const ref = nasc.referencePoint ?? [1, config.scenario.latencyBoundMs];
+    const ref = problem.referencePoint ?? [1, config.scenario.latencyBoundMs];
     const elapsedBefore = checkpoint?.elapsedMs ?? 0;
     if (algorithm.evaluations < config.evaluations) {
-      await minimize(nasc, algorithm as import('../../core/algorithm.js').Algorithm<NascInfo>, {
+      await minimize(problem, algorithm, {
         termination: maxEvaluations(config.evaluations),
         elapsedOffsetMs: elapsedBefore,
         onGeneration: ({ algorithm: a, progress: p, evaluated }) => {
@@ -170,7 +190,7 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
           history.push(entry);
           const ckpt: SearchCheckpoint = {
             format: 'nasc-search-checkpoint',
-            version: 1,
+            version: 2,
             state: a.saveState(),
             archive: archive.map((i) => individualToJSON(i)),
             history,
@@ -182,40 +202,31 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
       });
     }
     progress.stop();
-    const front = paretoFront(archive).sort((a, b) => (a.objectives[1] as number) - (b.objectives[1] as number) || (a.objectives[0] as number) - (b.objectives[0] as number));
 
-    const baselines = await runBaselines(nasc, config, (line) => progress.note(line));
-    await valOracle.close();
-
-    // The test set is only for the final report: re-measure the front and the baselines' fronts.
-    progress.note(`re-evaluating ${front.length} front points and the baselines' fronts on ${config.testImages} test images`);
-    const testOracle = makeOracle(config, test, calibration, runtime.workers);
-    const testProblem = NascProblem.fromTable(config.scenario, table, testOracle);
-    let results: SearchResults;
-    try {
-      const frontTest = await testProblem.evaluateDecoded(front.map((i) => nasc.decode(i.genome)));
-      const baselineTest = new Map<string, number[]>();
-      for (const b of baselines) {
-        const evals = await testProblem.evaluateDecoded(b.front.map((p) => p.decoded));
-        baselineTest.set(b.name, evals.map((e) => e.info?.accuracy ?? NaN));
-      }
-      results = {
-        config,
-        front: front.map((ind, k) => frontPoint(ind.info as NascInfo, frontTest[k]?.info?.accuracy ?? NaN)),
-        history,
-        baselines: baselines.map((b) => ({
-          name: b.name,
-          evaluated: b.points.length,
-          front: b.front.map((p, k) => frontPoint(p.evaluation.info as NascInfo, baselineTest.get(b.name)?.[k] ?? NaN)),
-        })),
-        indicators: { hv: hypervolume(front.map((i) => [...i.objectives]), ref) },
-        referencePoint: [...ref],
-      };
-    } finally {
-      await testOracle.close();
+    const baselines: BaselineSummary[] = [];
+    for (const [k, spec] of config.baselines.strategies.entries()) {
+      progress.note(`baseline: ${spec} (${config.baselines.evaluations} evaluations)`);
+      const alg = createStrategy(spec, problem, config, rngs.baselines[k] as Rng);
+      const run = await runStrategy({ problem, algorithm: alg, evaluations: config.baselines.evaluations });
+      const heldOut = await nascHeldOut(setup, problem, run.evaluated as Individual<NascInfo>[]);
+      baselines.push({ name: spec, budget: config.baselines.evaluations, evaluations: run.evaluations, stoppedBy: run.stoppedBy, front: heldOut.points.map((pt) => frontPoint(problem, pt)) });
     }
+
+    // The test set is only for the final report: the front chosen on validation images, re-measured.
+    progress.note(`re-measuring the front on ${config.testImages} test images`);
+    const heldOut = await nascHeldOut(setup, problem, archive);
+    const results: SearchResults = {
+      config,
+      front: heldOut.points.map((pt) => frontPoint(problem, pt)),
+      history,
+      baselines,
+      indicators: { hv: hypervolume(paretoFront(archive).map((i) => [...i.objectives]), ref), testHv: heldOut.indicators.test_hv ?? 0 },
+      referencePoint: [...ref],
+    };
     writeResults(out, results);
+    drawSearchPlots(out, results);
     const seconds = elapsedBefore / 1000 + (performance.now() - started) / 1000;
+    const stats = setup.stats();
     return {
       front: results.front,
       indicators: results.indicators,
@@ -225,14 +236,14 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
       baselines: Object.fromEntries(
         results.baselines.map((b) => {
           const accs = b.front.map((p) => p.testAccuracy).filter((a) => Number.isFinite(a));
-          return [b.name, { frontSize: b.front.length, bestFeasibleTestAccuracy: accs.length === 0 ? null : Math.max(...accs) }];
+          return [b.name, { budget: b.budget, evaluations: b.evaluations, frontSize: b.front.length, bestFeasibleTestAccuracy: accs.length === 0 ? null : Math.max(...accs) }];
         }),
       ),
-      oracle: { queries: valOracle.stats.evaluated, images: valOracle.stats.images },
+      oracle: { queries: stats.val.queries, images: stats.val.images, testQueries: stats.test.queries, testImages: stats.test.images },
     };
   } finally {
     progress.stop();
-    await valOracle.close();
+    await setup.close();
   }
 }
 
@@ -246,54 +257,21 @@ function writeConfig(out: string, config: SearchConfig): void {
   }
 }
 
-function frontPoint(info: NascInfo, testAccuracy: number): FrontPoint {
+/** A reported point: both accuracies and the latency breakdown. */
+function frontPoint(problem: NascProblem, pt: HeldOutPoint): FrontPoint {
+  const d = problem.decode(pt.genome);
+  const latency = problem.model.breakdown(d.architecture, d.split, d.precision);
   return {
-    architecture: info.architecture.map((c) => CANDIDATE_NAMES[c] as string),
-    split: info.split,
-    precision: info.precision,
-    valAccuracy: info.accuracy,
-    testAccuracy,
-    deviceMs: info.latency.deviceMs,
-    linkMs: info.latency.linkMs,
-    serverMs: info.latency.serverMs,
-    totalMs: info.latency.totalMs,
-    payloadBytes: info.latency.payloadBytes,
-    ...(info.latency.deviceEnergyMj === undefined ? {} : { deviceEnergyMj: info.latency.deviceEnergyMj }),
+    architecture: d.architecture.map((c) => CANDIDATE_NAMES[c] as string),
+    split: d.split,
+    precision: d.precision,
+    valAccuracy: 1 - (pt.objectives[0] as number),
+    testAccuracy: 1 - (pt.heldOutObjectives[0] as number),
+    deviceMs: latency.deviceMs,
+    linkMs: latency.linkMs,
+    serverMs: latency.serverMs,
+    totalMs: latency.totalMs,
+    payloadBytes: latency.payloadBytes,
+    ...(latency.deviceEnergyMj === undefined ? {} : { deviceEnergyMj: latency.deviceEnergyMj }),
   };
 }
-
-/** Reference architectures for the fixed-architecture baseline: well-known corners of the space. */
-const FIXED_ARCHITECTURES: readonly (readonly number[])[] = [
-  Array(NUM_LAYERS).fill(7), // all k5_e6: the largest
-  Array(NUM_LAYERS).fill(3), // all k3_e6: MobileNetV2-like
-  Array(NUM_LAYERS).fill(2), // all k3_e3
-];
-
-async function runBaselines(problem: NascProblem, config: SearchConfig, note: (line: string) => void): Promise<BaselineResult[]> {
-  const out: BaselineResult[] = [];
-  note('baseline: fixed architecture + best split');
-  out.push(await fixedArchitectureBestSplit(problem, FIXED_ARCHITECTURES));
-  const budget = config.baselineEvaluations;
-  if (budget <= 0) return out;
-  // Each search baseline gets its own explicit stream, so none depends on another's consumption.
-  let stream = 0;
-  const optimize: OptimizeFn = async <Info>(p: Problem<Info>, evaluations: number) => {
-    stream += 1;
-    const repair = p instanceof NascProblem ? { repair: p.repair } : {};
-    const alg = algorithms.get(config.strategy).create(p as Problem<unknown>, { populationSize: config.populationSize, ...repair }, Rng.fromSeed(config.seed * 1000 + stream));
-    const r = await minimize(p as Problem<unknown>, alg, { termination: maxEvaluations(evaluations) });
-    return r.population;
-  };
-  for (const [name, run] of [
-    ['device-only', () => deviceOnlySearch(problem, optimize, budget)],
-    ['server-only', () => serverOnlySearch(problem, optimize, budget)],
-    ['hwnas', () => hwnasBaseline(problem, optimize, budget)],
-    ['two-stage', () => twoStage(problem, optimize, budget)],
-  ] as const) {
-    note(`baseline: ${name} (${budget} evaluations)`);
-    out.push(await run());
-  }
-  return out;
-}
-
-export type { AccuracyOracle };

@@ -1,4 +1,4 @@
-import type { DuplicateElimination, Repair, Sampling, Variation } from '../../core/components.js';
+import type { DuplicateElimination, Repair, Sampling, Screening, Variation } from '../../core/components.js';
 import { GenerationalAlgorithm, type DuplicateScope } from '../../core/generational.js';
 import type { Rng } from '../../core/rng.js';
 import type { SearchSpace } from '../../core/space.js';
@@ -19,6 +19,10 @@ export interface Nsga2Options {
   readonly duplicates?: DuplicateElimination | null;
   readonly duplicateScope?: DuplicateScope;
   readonly initialGenomes?: readonly Genome[];
+  /** Which new candidates get evaluated (e.g. feasibility, a surrogate); default all. */
+  readonly screening?: Screening;
+  /** Name in saved states (default 'nsga2'); recipes built on NSGA-II name themselves. */
+  readonly name?: string;
 }
 
 /**
@@ -28,7 +32,7 @@ export interface Nsga2Options {
 export function nsga2<Info = unknown>(space: SearchSpace, options: Nsga2Options, rng: Rng): GenerationalAlgorithm<Info> {
   const duplicates = options.duplicates === null ? undefined : (options.duplicates ?? defaultDuplicateElimination(space));
   return new GenerationalAlgorithm<Info>(
-    'nsga2',
+    options.name ?? 'nsga2',
     space,
     {
       sampling: options.sampling ?? new UniformSampling(),
@@ -37,6 +41,7 @@ export function nsga2<Info = unknown>(space: SearchSpace, options: Nsga2Options,
       survival: new RankAndCrowdingSurvival(),
       ...(options.repair === undefined ? {} : { repair: options.repair }),
       ...(duplicates === undefined ? {} : { duplicates }),
+      ...(options.screening === undefined ? {} : { screening: options.screening }),
     },
     {
       populationSize: options.populationSize ?? 100,

@@ -1,6 +1,6 @@
 import type { Algorithm, AlgorithmState } from '../../core/algorithm.js';
 import { PendingBatch } from '../../core/pending_batch.js';
-import type { Repair, Sampling } from '../../core/components.js';
+import type { Repair, Sampling, Screening } from '../../core/components.js';
 import { makeIndividual, type Evaluation, type Individual, type IndividualJSON } from '../../core/individual.js';
 import { Rng } from '../../core/rng.js';
 import type { SearchSpace } from '../../core/space.js';
@@ -16,6 +16,8 @@ export interface RandomSearchOptions {
   readonly maxDrawsPerGenome?: number;
   /** Applied to every drawn genome before the duplicate check (e.g. the NASC split repairs). */
   readonly repair?: Repair;
+  /** Which drawn genomes are evaluated (e.g. only those not provably infeasible); default all. */
+  readonly screening?: Screening;
 }
 
 interface RandomSearchExtra {
@@ -36,6 +38,7 @@ export class RandomSearch<Info = unknown> implements Algorithm<Info> {
   private readonly batchSize: number;
   private readonly maxDraws: number;
   private readonly repair: Repair | undefined;
+  private readonly screening: Screening | undefined;
   private rng: Rng;
   private archive = new NondominatedArchive<Info>();
   /** Keys of every evaluated genome (discrete spaces only; reals never repeat in practice). */
@@ -54,6 +57,7 @@ export class RandomSearch<Info = unknown> implements Algorithm<Info> {
     this.batchSize = batchSize;
     this.maxDraws = options.maxDrawsPerGenome ?? 100;
     this.repair = options.repair;
+    this.screening = options.screening;
     this.rng = rng;
   }
 
@@ -70,8 +74,9 @@ export class RandomSearch<Info = unknown> implements Algorithm<Info> {
   }
 
   ask(limit = Infinity): Genome[] {
-    const want = Math.min(limit, this.batchSize, this.space.discrete ? this.space.cardinality() - this.seen.size : Infinity);
-    const batch: Genome[] = [];
+    const places = Math.min(limit, this.batchSize, this.space.discrete ? this.space.cardinality() - this.seen.size : Infinity);
+    const want = this.screening === undefined || places <= 0 ? places : this.screening.candidatesFor(places, 'initial');
+    let batch: Genome[] = [];
     const inBatch = new Set<string>();
     for (let draws = 0; batch.length < want && draws < want * this.maxDraws; ) {
       const sampled = this.sampling.sample(this.space, want - batch.length, this.rng);
@@ -95,6 +100,7 @@ export class RandomSearch<Info = unknown> implements Algorithm<Info> {
       this.rng.shuffle(rest);
       batch.push(...rest.slice(0, want - batch.length));
     }
+    if (this.screening !== undefined) batch = this.screening.screen(this.space, batch, places, this.archive.individuals(), this.rng);
     this.pending.start(batch);
     return batch.map((g) => [...g]);
   }

@@ -1,4 +1,4 @@
-import type { DuplicateElimination, Repair, Sampling, Selection, Variation } from '../../core/components.js';
+import type { DuplicateElimination, Repair, Sampling, Screening, Selection, Variation } from '../../core/components.js';
 import { GenerationalAlgorithm, type DuplicateScope } from '../../core/generational.js';
 import type { Rng } from '../../core/rng.js';
 import type { SearchSpace } from '../../core/space.js';
@@ -17,6 +17,8 @@ export interface SmsEmoaOptions {
   readonly selection?: Selection;
   readonly variation?: Variation;
   readonly repair?: Repair;
+  /** Which new candidates get evaluated (e.g. feasibility); default all. */
+  readonly screening?: Screening;
   /** `null` switches duplicate elimination off. */
   readonly duplicates?: DuplicateElimination | null;
   /**
@@ -45,6 +47,7 @@ export function smsEmoa<Info = unknown>(space: SearchSpace, options: SmsEmoaOpti
       survival: new HypervolumeContributionSurvival(),
       ...(options.repair === undefined ? {} : { repair: options.repair }),
       ...(duplicates === undefined ? {} : { duplicates }),
+      ...(options.screening === undefined ? {} : { screening: options.screening }),
     },
     {
       populationSize: options.populationSize ?? 100,

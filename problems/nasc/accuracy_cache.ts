@@ -20,6 +20,11 @@ export function canonicalQuery(d: DecodedGenome): SubnetQuery {
     : { architecture: [...d.architecture], split: d.split, precision: d.precision };
 }
 
+/** The key of a query as sent to an oracle (canonical: lossless queries are split 22 / fp32). */
+export function queryKey(q: SubnetQuery): string {
+  return `${q.architecture.join('')}|${q.split}|${q.precision}`;
+}
+
 export class AccuracyCache {
   private readonly entries = new Map<string, Promise<AccuracyResult>>();
   private sent = 0;

@@ -10,7 +10,7 @@
  */
 import { InputError } from '../../core/errors.js';
 import type { Evaluation } from '../../core/individual.js';
-import type { Problem } from '../../core/problem.js';
+import type { CheapEvaluation, Problem } from '../../core/problem.js';
 import type { SearchSpace } from '../../core/space.js';
 import type { Genome } from '../../core/variables.js';
 import { AccuracyCache, accuracyKeyOf } from './accuracy_cache.js';
@@ -135,6 +135,17 @@ export class NascProblem implements Problem<NascInfo> {
   /** Accuracy of decoded genomes through the shared cache (one oracle batch for all misses). */
   accuracies(decoded: readonly DecodedGenome[]): Promise<AccuracyResult[]> {
     return this.cache.accuracies(decoded);
+  }
+
+  /** Latency (and the third objective unless it is energy-free payload) and both constraints come from tables: free. */
+  cheapEvaluate(genome: Genome): CheapEvaluation {
+    const d = this.decode(genome);
+    const latency = this.model.breakdown(d.architecture, d.split, d.precision);
+    const s = this.scenario;
+    const objectives: (number | null)[] = [null, latency.totalMs];
+    if (s.thirdObjective === 'energy') objectives.push(latency.deviceEnergyMj ?? null);
+    else if (s.thirdObjective === 'payload') objectives.push(latency.payloadBytes);
+    return { objectives, constraints: [latency.totalMs - s.latencyBoundMs, s.sMin - d.split] };
   }
 
   /** Evaluates decoded genomes whatever this problem's layout (used by baselines). */

@@ -18,14 +18,13 @@ import { maxEvaluations } from '../../core/termination.js';
 import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
 import { parseScenario, scenarioLink } from '../../problems/nasc/scenario.js';
 import { CANDIDATE_NAMES, MAX_SPLIT } from '../../problems/nasc/search_space.js';
-import { algorithms } from '../../experiments/plugins.js';
 import { checkResumeIdentity, resumeIdentity } from '../../experiments/resume/resume_identity.js';
 import { parseSearchCheckpoint, restoreSearch, type SearchCheckpoint } from '../../experiments/resume/search_checkpoint.js';
 import { parseSearchConfig } from '../../experiments/resume/search_config_schema.js';
 import { checkLatenciesFinite } from '../../experiments/validation/run_inputs.js';
 import { fcSeed } from '../helpers/fc_seed.js';
 import { mutate, mutation, type Json } from '../helpers/json_mutation.js';
-import { fixtureAlgorithm, fixtureCheckpoint, fixtureConfig, fixtureProblem, fixtureTable } from '../helpers/search_fixture.js';
+import { checkStrategy, fixtureAlgorithm, fixtureCheckpoint, fixtureConfig, fixtureProblem, fixtureTable } from '../helpers/search_fixture.js';
 
 export const FUZZ_RUNS = { scenario: 3000, config: 3000, checkpoint: 1000 } as const;
 
@@ -41,7 +40,6 @@ function acceptedOrRefused(body: () => void): boolean {
   }
 }
 
-const strategies = algorithms.names();
 const tally = { scenario: [0, 0], config: [0, 0], checkpoint: [0, 0] };
 
 test('scenario JSON: refused in one line, or accepted with finite latencies everywhere', (t) => {
@@ -67,15 +65,16 @@ test('scenario JSON: refused in one line, or accepted with finite latencies ever
 
 test('config.json: refused in one line, or accepted with the same rules as fresh input', (t) => {
   const base = JSON.parse(JSON.stringify(fixtureConfig())) as Json;
-  assert.deepEqual(parseSearchConfig(base, 'config.json', strategies), fixtureConfig());
+  assert.deepEqual(parseSearchConfig(base, 'config.json', checkStrategy), fixtureConfig());
   fc.assert(
     fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (ms) => {
       const doc = mutate(base, ms);
       const ok = acceptedOrRefused(() => {
-        const c = parseSearchConfig(doc, 'config.json', strategies);
+        const c = parseSearchConfig(doc, 'config.json', checkStrategy);
         assert.ok(Number.isSafeInteger(c.seed) && c.seed >= 0 && c.seed <= 0xffffffff);
         assert.ok(c.populationSize >= 1 && c.evaluations >= 1 && c.valImages >= 1 && c.testImages >= 1);
-        assert.ok(strategies.includes(c.strategy));
+        checkStrategy(c.strategy);
+        c.baselines.strategies.forEach(checkStrategy);
         resumeIdentity(c);
       });
       tally.config[ok ? 0 : 1]! += 1;

@@ -14,7 +14,7 @@ test('a checkpoint of another run is refused, naming what differs', async () => 
   const other = fixtureConfig({ seed: 8 });
   const ckpt = await fixtureCheckpoint(other, 12);
   refused(() => checkResumeIdentity(ckpt.identity, resumeIdentity(mine), 'ckpt', 'cfg'), 'belongs to another run', 'seed 8 (config: 7)');
-  refused(() => checkResumeIdentity(resumeIdentity(fixtureConfig({ strategy: 'random', populationSize: 9 })), resumeIdentity(mine), 'ckpt', 'cfg'), 'strategy random (config: nsga2)', 'population size 9 (config: 6)');
+  refused(() => checkResumeIdentity(resumeIdentity(fixtureConfig({ strategy: 'random', populationSize: 9 })), resumeIdentity(mine), 'ckpt', 'cfg'), 'strategy random (config: nasc)', 'population size 9 (config: 6)');
   refused(() => checkResumeIdentity(resumeIdentity(fixtureConfig({ scenario: fixtureScenario({ bandwidthMbps: 11 }) })), resumeIdentity(mine), 'ckpt', 'cfg'), 'scenario differs');
   refused(() => checkResumeIdentity(resumeIdentity(fixtureConfig({ weights: { file: 'x', sha256: 'b'.repeat(64), steps: null } })), resumeIdentity(mine), 'ckpt', 'cfg'), 'weight store (sha256) differs');
   // The same run, and the same run with a larger budget, pass.

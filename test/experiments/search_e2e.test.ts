@@ -27,7 +27,7 @@ function search(args: string[]) {
 
 test('search writes a complete results folder and prints the summary JSON', { skip }, () => {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'nasc-search-')), 'run');
-  const r = search([...small(24, 2), '--scenario', 'open', '--out', out, '--json']);
+  const r = search([...small(24, 2), '--scenario', 'open', '--baselines', 'hwnas,device-only,fixed-architectures', '--out', out, '--json']);
   assert.equal(r.status, 0, r.stderr);
   const summary = JSON.parse(r.stdout) as { front: { totalMs: number; testAccuracy: number }[]; indicators: { hv: number }; evaluations: number; seconds: number; outDir: string };
   assert.equal(summary.evaluations, 24);
@@ -42,11 +42,15 @@ test('search writes a complete results folder and prints the summary JSON', { sk
   for (const p of summary.front) assert.ok(p.testAccuracy >= 0 && p.testAccuracy <= 1 && p.totalMs > 0);
   const csv = readFileSync(path.join(out, 'front.csv'), 'utf8').trim().split('\n');
   assert.equal(csv.length, summary.front.length + 1);
-  const baselines = JSON.parse(readFileSync(path.join(out, 'baselines.json'), 'utf8')) as { name: string }[];
+  const baselines = JSON.parse(readFileSync(path.join(out, 'baselines.json'), 'utf8')) as { name: string; budget: number; evaluations: number }[];
   assert.deepEqual(
     baselines.map((b) => b.name),
-    ['fixed-architecture+best-split', 'device-only', 'server-only', 'hwnas+best-split', 'two-stage'],
+    ['hwnas', 'device-only', 'fixed-architectures'],
   );
+  // Budgets are recorded as measured evaluations, not population sizes.
+  assert.deepEqual(baselines.map((b) => [b.budget, b.evaluations]), [[8, 8], [8, 8], [8, 3]]);
+  const config = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8')) as { strategy: string; splitRepair: string };
+  assert.deepEqual([config.strategy, config.splitRepair], ['nasc', 'best']);
   // `nasc report` redraws the plots from the folder.
   const rep = spawnSync(process.execPath, [...cli, 'report', out, '--json'], { cwd: root, encoding: 'utf8' });
   assert.equal(rep.status, 0, rep.stderr);
@@ -90,18 +94,20 @@ test('SIGKILL during search, then --resume: front.json is byte-identical to an u
 });
 
 describe('nasc compare on the NASC problem', { skip }, () => {
-  it('runs strategies × seeds through the accuracy pool, reports hv and best feasible accuracy, and releases the workers', async () => {
+  it('runs the NASC strategies and baselines × seeds on one budget, re-measures each front on test images, and releases the workers', async () => {
     const { runCompare } = await import('../../experiments/compare/run_compare.js');
     const { algorithms, problems } = await import('../../experiments/plugins.js');
+    const names = ['nasc', 'nasc(split-repair=none)', 'hwnas', 'random'];
     const report = await runCompare(
-      { problem: 'nasc', strategies: 'nsga2,random', seeds: 2, evaluations: 12, pop: 6, valImages: 30, splitRepair: 'best', weights: tiny, dataDir },
+      { problem: 'nasc', scenario: 'open', strategies: names.join(','), seeds: 2, evaluations: 12, pop: 6, valImages: 30, testImages: 40, calibrationImages: 16, weights: tiny, dataDir },
       { problems, algorithms },
     );
-    assert.deepEqual(Object.keys(report.strategies).sort(), ['nsga2', 'random']);
-    for (const name of ['nsga2', 'random']) {
+    assert.deepEqual(Object.keys(report.strategies).sort(), [...names].sort());
+    for (const name of names) {
       const s = report.strategies[name];
       assert.ok(s !== undefined);
       assert.ok(Number.isFinite(s.hv?.median ?? Number.NaN));
+      assert.ok(Number.isFinite(s.test_hv?.median ?? Number.NaN), `${name} has a test hypervolume`);
       assert.ok(s.feasibleFraction !== undefined);
     }
   });

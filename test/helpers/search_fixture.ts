@@ -9,7 +9,6 @@ import type { Individual } from '../../core/individual.js';
 import { minimize, paretoFront } from '../../core/minimize.js';
 import { Rng } from '../../core/rng.js';
 import { maxEvaluations } from '../../core/termination.js';
-import { splitRepair } from '../../problems/nasc/best_split_repair.js';
 import { LatencyTable } from '../../problems/nasc/latency_table.js';
 import { NascProblem, type NascInfo } from '../../problems/nasc/problem.js';
 import { ProxyAccuracyOracle } from '../../problems/nasc/proxy_oracle.js';
@@ -17,7 +16,8 @@ import { parseScenario, type Scenario } from '../../problems/nasc/scenario.js';
 import { algorithms } from '../../experiments/plugins.js';
 import { makeSearchCheckpoint, type SearchCheckpoint } from '../../experiments/resume/search_checkpoint.js';
 import type { HistoryEntry } from '../../experiments/search/results.js';
-import type { SearchConfig } from '../../experiments/search/search_job.js';
+import { createStrategy, type SearchConfig } from '../../experiments/search/search_job.js';
+import { parsePluginSpec } from '../../core/registry.js';
 import { syntheticLut } from '../fixtures/nasc/synthetic_lut.js';
 
 export const fixtureTable = LatencyTable.parse({ raw_lut: syntheticLut() }, 'synthetic');
@@ -29,11 +29,11 @@ export function fixtureScenario(change: Record<string, unknown> = {}): Scenario 
 export function fixtureConfig(change: Partial<SearchConfig> = {}): SearchConfig {
   return {
     format: 'nasc-search',
-    version: 1,
+    version: 2,
     scenario: fixtureScenario(),
     scenarioSource: 'fixture.json',
     seed: 7,
-    strategy: 'nsga2',
+    strategy: 'nasc',
     populationSize: 6,
     evaluations: 30,
     valImages: 40,
@@ -43,8 +43,8 @@ export function fixtureConfig(change: Partial<SearchConfig> = {}): SearchConfig 
     weights: { file: '/nowhere/tiny.json', sha256: 'a'.repeat(64), steps: null },
     lut: null,
     profiles: [],
-    baselineEvaluations: 0,
-    splitRepair: 'privacy',
+    splitRepair: 'best',
+    baselines: { strategies: ['hwnas', 'fixed-architectures'], evaluations: 12 },
     versions: { node: 'v20' },
     ...change,
   };
@@ -54,9 +54,13 @@ export function fixtureProblem(config: SearchConfig): NascProblem {
   return NascProblem.fromTable(config.scenario, fixtureTable, new ProxyAccuracyOracle(config.scenario.numClasses));
 }
 
+/** The strategy as `nasc search` builds it (split repair, feasibility screening, spec parameters). */
 export function fixtureAlgorithm(problem: NascProblem, config: SearchConfig): Algorithm<NascInfo> {
-  return algorithms.get(config.strategy).create(problem, { populationSize: config.populationSize, repair: splitRepair(problem, config.splitRepair ?? 'privacy') }, Rng.fromSeed(config.seed)) as Algorithm<NascInfo>;
+  return createStrategy(config.strategy, problem, config, Rng.fromSeed(config.seed));
 }
+
+/** What the search's readers check a strategy spec with. */
+export const checkStrategy = (spec: string): void => void parsePluginSpec(algorithms, spec);
 
 /** Runs the search to `evaluations` and returns the checkpoint after the last generation. */
 export async function fixtureCheckpoint(config: SearchConfig, evaluations: number): Promise<SearchCheckpoint> {

@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { makeIndividual } from '../../core/individual.js';
-import type { Problem } from '../../core/problem.js';
 import { Rng } from '../../core/rng.js';
 import type { Genome } from '../../core/variables.js';
 import type { AccuracyOracle, AccuracyResult, SubnetQuery } from '../../problems/nasc/accuracy_oracle.js';
 import { LatencyTable } from '../../problems/nasc/latency_table.js';
-import { NascProblem, type NascInfo } from '../../problems/nasc/problem.js';
+import { NascProblem } from '../../problems/nasc/problem.js';
 import { ProxyAccuracyOracle, proxyAccuracy } from '../../problems/nasc/proxy_oracle.js';
 import { parseScenario, type Scenario } from '../../problems/nasc/scenario.js';
 import {
@@ -22,13 +21,7 @@ import {
   type GenomeLayout,
 } from '../../problems/nasc/search_space.js';
 import { PrivacyRepair } from '../../problems/nasc/privacy_repair.js';
-import { BestSplitRepair, splitRepair } from '../../problems/nasc/best_split_repair.js';
-import { deviceOnly, deviceOnlySearch } from '../../problems/nasc/baselines/device_only.js';
-import { serverOnly } from '../../problems/nasc/baselines/server_only.js';
-import { bestSplitChoice, fixedArchitectureBestSplit } from '../../problems/nasc/baselines/best_split.js';
-import { HwnasProblem, hwnasBaseline } from '../../problems/nasc/baselines/hwnas.js';
-import { twoStage, twoStageFromArchitectures } from '../../problems/nasc/baselines/two_stage.js';
-import type { OptimizeFn } from '../../problems/nasc/baselines/baseline.js';
+import { BestSplitRepair, parseSplitRepair, splitRepair } from '../../problems/nasc/best_split_repair.js';
 import { syntheticLut } from '../fixtures/nasc/synthetic_lut.js';
 
 const table = LatencyTable.parse({ raw_lut: syntheticLut() }, 'synthetic');
@@ -127,9 +120,12 @@ describe('best-split repair', () => {
       { numRuns: 60 },
     );
   });
-  it('is the privacy repair when asked for it, and leaves a fixed-split layout alone', () => {
+  it('is the privacy repair when asked for none (old name privacy), and leaves a fixed-split layout alone', () => {
     const p = NascProblem.fromTable(scenario(), table, new ProxyAccuracyOracle());
-    assert.equal(splitRepair(p, 'privacy'), p.repair);
+    assert.equal(splitRepair(p, 'none'), p.repair);
+    assert.equal(parseSplitRepair('privacy'), 'none');
+    assert.equal(parseSplitRepair(undefined), 'best');
+    assert.throws(() => parseSplitRepair('bset'), /--split-repair must be one of best, none, got "bset"/);
     const fixed = p.withLayout({ split: { fixed: 5 }, precision: 'fp32' });
     const g = allOf(3);
     assert.deepEqual(new BestSplitRepair(fixed).repair(fixed.space, g), g);
@@ -235,84 +231,6 @@ describe('NascProblem', () => {
       () => NascProblem.fromTable(parseScenario({ device: 'big', server: 'tiny', bandwidthMbps: 10, latencyBoundMs: 40, thirdObjective: 'energy' }, 's.json'), table, new ProxyAccuracyOracle()),
       (err: Error) => err.name === 'InputError' && err.message.includes('big_energy'),
     );
-  });
-});
-
-/** A stand-in engine: evaluates `budget` random genomes and returns the feasible non-dominated ones (or all). */
-const randomOptimize: OptimizeFn = async <Info>(problem: Problem<Info>, budget: number) => {
-  const rng = Rng.fromSeed(budget);
-  const genomes: Genome[] = Array.from({ length: budget }, () =>
-    problem.space.variables.map((v) => (v.kind === 'categorical' ? rng.index(v.choices.length) : v.kind === 'integer' ? rng.integer(v.lower, v.upper) : 0)),
-  );
-  const evals = await problem.evaluate(genomes);
-  return genomes.map((genome, i) => makeIndividual(genome, evals[i] as never));
-};
-
-describe('baselines', () => {
-  const archs = [allOf(7), allOf(0), allOf(3), allOf(8)];
-
-  it('device-only and server-only evaluate at s = 22 and s = 0', async () => {
-    const p = NascProblem.fromTable(scenario({ sMin: 2 }), table, new ProxyAccuracyOracle());
-    const d = await deviceOnly(p, archs);
-    assert.ok(d.points.every((x) => x.decoded.split === 22 && x.evaluation.info?.latency.serverMs === 0));
-    const s = await serverOnly(p, archs);
-    assert.ok(s.points.every((x) => x.decoded.split === 0 && x.evaluation.info?.privacyViolated === true && (x.evaluation.constraints[1] as number) > 0));
-    assert.equal(s.front.length, 0, 'privacy-violating points never enter the front');
-    const open = NascProblem.fromTable(scenario({ sMin: 0 }), table, new ProxyAccuracyOracle());
-    assert.ok((await serverOnly(open, archs)).points.every((x) => x.evaluation.info?.privacyViolated === false));
-  });
-
-  it('best split is the latency-minimal split >= sMin', async () => {
-    const p = NascProblem.fromTable(scenario({ sMin: 2, precision: 'search' }), table, new ProxyAccuracyOracle());
-    for (const a of archs) {
-      const c = bestSplitChoice(p, a);
-      assert.ok(c.split >= 2);
-      for (const prec of ['fp32', 'fp16', 'int8'] as const) {
-        for (let s = 2; s <= MAX_SPLIT; s++) assert.ok(p.model.breakdown(a, c.split, c.precision).totalMs <= p.model.breakdown(a, s, prec).totalMs);
-      }
-    }
-    const r = await fixedArchitectureBestSplit(p, archs, 'fp32');
-    assert.equal(r.points.length, 4);
-    assert.ok(r.points.every((x) => x.decoded.precision === 'fp32'));
-  });
-
-  it('HW-NAS optimises device-only latency, then splits', async () => {
-    const oracle = new ProxyAccuracyOracle();
-    const p = NascProblem.fromTable(scenario(), table, oracle);
-    const hw = new HwnasProblem(p);
-    const [e] = await hw.evaluate([allOf(5)]);
-    assert.equal(e?.objectives[1], p.model.deviceOnlyMs(allOf(5)));
-    assert.equal(e?.constraints[0], p.model.deviceOnlyMs(allOf(5)) - 40);
-    const r = await hwnasBaseline(p, randomOptimize, 12);
-    assert.ok(r.points.length > 0 && r.points.length <= 13);
-    for (const pt of r.points) assert.deepEqual(pt.decoded, bestSplitChoice(p, pt.decoded.architecture));
-    for (const f of r.front) assert.ok(f.evaluation.constraints.every((g) => g <= 0));
-    const before = oracle.queries;
-    assert.equal(before, p.oracleQueries, 'every oracle query went through the shared cache');
-  });
-
-  it('two-stage picks the most accurate architecture that meets the bound', async () => {
-    // A bound that only the two fastest architectures (at their best split) meet.
-    const probe = NascProblem.fromTable(scenario(), table, new ProxyAccuracyOracle());
-    const totals = archs.map((a) => probe.model.bestSplit(a, 'fp32', 1).latency.totalMs).sort((x, y) => x - y);
-    const p = NascProblem.fromTable(scenario({ latencyBoundMs: totals[1] }), table, new ProxyAccuracyOracle());
-    const r = await twoStageFromArchitectures(p, archs);
-    const feasible = r.points.filter((x) => x.evaluation.constraints.every((g) => g <= 0));
-    assert.equal(feasible.length, 2);
-    const best = Math.max(...feasible.map((x) => x.evaluation.info?.accuracy ?? -1));
-    assert.equal(r.chosen?.evaluation.info?.accuracy, best);
-    const none = await twoStageFromArchitectures(NascProblem.fromTable(scenario({ latencyBoundMs: (totals[0] as number) / 2 }), table, new ProxyAccuracyOracle()), archs);
-    assert.equal(none.chosen, undefined);
-    const s = await twoStage(p, randomOptimize, 10);
-    assert.ok(s.points.length > 0);
-  });
-
-  it('device-only search runs on the restricted problem', async () => {
-    const p = NascProblem.fromTable(scenario(), table, new ProxyAccuracyOracle());
-    const r = await deviceOnlySearch(p, randomOptimize, 8);
-    assert.ok(r.points.every((x) => x.decoded.split === 22));
-    const info: NascInfo | undefined = r.points[0]?.evaluation.info;
-    assert.equal(info?.split, 22);
   });
 });
 

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { parsePluginSpec } from '../../../core/registry.js';
 import { algorithms } from '../../plugins.js';
 import { readSearchResults } from '../../report/results_reader.js';
-import { drawSearchPlots } from '../../search/plots.js';
+import { drawSearchPlots } from '../../report/search_plots.js';
 import { checkInputDir, checkOutputDir } from '../../io/output_target.js';
 
 interface ReportArgs {
@@ -18,7 +19,7 @@ export const reportCommandModule: CommandModule<object, ReportArgs> = {
   handler: (args) => {
     const dir = checkInputDir(path.resolve(args.dir), { flag: 'report' });
     checkOutputDir(dir, { flag: 'report' }); // the plots are written back into it
-    const results = readSearchResults(dir, algorithms.names());
+    const results = readSearchResults(dir, (spec) => parsePluginSpec(algorithms, spec));
     const files = drawSearchPlots(dir, results);
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ dir, files, front: results.front.length, hv: results.indicators.hv })}\n`);

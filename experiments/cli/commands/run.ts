@@ -9,7 +9,7 @@ import { anyOf, maxEvaluations, maxGenerations, type Termination } from '../../.
 import { readCheckpoint, writeCheckpoint } from '../../checkpoint.js';
 import { checkOutputFile } from '../../io/output_target.js';
 import { algorithms, problems } from '../../plugins.js';
-import { problemOptionsOf, type ProblemSettings } from '../../plugin_types.js';
+import { closeInstance, problemOptionsOf, type ProblemSettings } from '../../plugin_types.js';
 import { parseAlgorithmState, parseIndividualJson } from '../../resume/state_schema.js';
 import { JsonFields } from '../../validation/json_fields.js';
 import { EVALUATIONS, integerIn, POPULATION_SIZE, SEED } from '../../validation/numbers.js';
@@ -86,6 +86,7 @@ export async function runCommand(args: RunArgs): Promise<RunSummary> {
       ...(config.populationSize === undefined ? {} : { populationSize: config.populationSize }),
       ...(config.offspringSize === undefined ? {} : { offspringSize: config.offspringSize }),
       ...(instance.repair === undefined ? {} : { repair: instance.repair }),
+      ...(instance.screening === undefined ? {} : { screening: instance.screening }),
     },
     Rng.fromSeed(config.seed),
   );
@@ -123,7 +124,7 @@ export async function runCommand(args: RunArgs): Promise<RunSummary> {
       }
     },
   });
-  await problem.close?.();
+  await closeInstance(instance);
   const front = paretoFront(result.population)
     .map((ind) => [...ind.objectives])
     .sort((a, b) => (a[0] as number) - (b[0] as number) || (a[1] ?? 0) - (b[1] ?? 0));

@@ -1,75 +1,74 @@
 /**
- * What every baseline returns: the (architecture, split, precision) choices it made, each
- * evaluated on the same NascProblem (scenario, latency model, accuracy oracle and cache) as
- * NASC itself, so results are directly comparable.
+ * What the baselines share: each is a strategy (an ask/tell Algorithm) on the same NascProblem as
+ * NASC — scenario, latency model, accuracy oracle and cache — so `nasc compare`, the main job and
+ * the paper reproduction run them with the same budget of accuracy evaluations, seeds and
+ * indicators. Searching baselines run NSGA-II on their own view of the problem (an inner
+ * genome of 22 layer genes) embedded into the NASC genome.
  */
-import { dominates } from '../../../core/dominance.js';
+import type { Screening } from '../../../core/components.js';
+import type { GenerationalAlgorithm } from '../../../core/generational.js';
 import type { Evaluation } from '../../../core/individual.js';
-import type { Problem } from '../../../core/problem.js';
+import type { Rng } from '../../../core/rng.js';
+import type { SearchSpace } from '../../../core/space.js';
 import type { Genome } from '../../../core/variables.js';
+import { nsga2 } from '../../../operators/algorithms/nsga2.js';
+import { FeasibilityScreening } from '../../../operators/screening/feasibility_screening.js';
+import { MixedVariation } from '../../../operators/variation/mixed_variation.js';
 import type { PayloadPrecision } from '../accuracy_oracle.js';
+import { NASC_ALGORITHM_DEFAULTS } from '../nasc_algorithm.js';
 import type { NascInfo, NascProblem } from '../problem.js';
-import type { DecodedGenome } from '../search_space.js';
+import { MAX_SPLIT, checkArchitecture, nascSearchSpace, type DecodedGenome } from '../search_space.js';
 
-export interface BaselinePoint {
-  readonly decoded: DecodedGenome;
-  readonly evaluation: Evaluation<NascInfo>;
+/** Settings every baseline strategy takes (the rest is fixed by its definition). */
+export interface BaselineOptions {
+  readonly populationSize?: number;
 }
 
-export interface BaselineResult {
-  readonly name: string;
-  /** Every choice the baseline evaluated on the NASC objectives. */
-  readonly points: readonly BaselinePoint[];
-  /** Feasible (bound and privacy), successfully evaluated, non-dominated points of `points`. */
-  readonly front: readonly BaselinePoint[];
-}
+/** The inner genome of a searching baseline: 22 layer genes (the architecture). */
+export const ARCHITECTURE_SPACE: SearchSpace = nascSearchSpace({ split: { fixed: MAX_SPLIT }, precision: 'fp32' });
 
-/**
- * The engine as the baselines need it: run an optimiser (the lead wires NSGA-II) on a problem
- * for `budget` evaluations and return the final population (or archive).
- */
-export type OptimizeFn = <Info>(problem: Problem<Info>, budget: number) => Promise<readonly { readonly genome: Genome }[]>;
-
-export async function evaluatePoints(problem: NascProblem, decoded: readonly DecodedGenome[]): Promise<BaselinePoint[]> {
-  const evaluations = await problem.evaluateDecoded(decoded);
-  return decoded.map((d, i) => ({ decoded: d, evaluation: evaluations[i] as Evaluation<NascInfo> }));
-}
-
-export function isFeasiblePoint(p: BaselinePoint): boolean {
-  return p.evaluation.failure === undefined && p.evaluation.constraints.every((g) => g <= 0);
-}
-
-/** Feasible non-dominated points (first of equal objective vectors kept). O(n²): baselines are small. */
-export function feasibleFront(points: readonly BaselinePoint[]): BaselinePoint[] {
-  const feasible = points.filter(isFeasiblePoint);
-  return feasible.filter((p, i) =>
-    feasible.every((q, j) => {
-      if (i === j) return true;
-      if (dominates(q.evaluation.objectives, p.evaluation.objectives)) return false;
-      // Keep only the first of identical objective vectors.
-      return !(j < i && q.evaluation.objectives.every((x, k) => x === p.evaluation.objectives[k]));
-    }),
+/** NSGA-II as NASC configures it, on the architecture genes (same population, rates, de-duplication). */
+export function innerNsga2<Info>(name: string, options: BaselineOptions, rng: Rng, screening?: Screening): GenerationalAlgorithm<Info> {
+  const d = NASC_ALGORITHM_DEFAULTS;
+  return nsga2<Info>(
+    ARCHITECTURE_SPACE,
+    {
+      name,
+      populationSize: options.populationSize ?? d.populationSize,
+      variation: new MixedVariation({ mutationProb: d.mutationProb, crossoverProb: d.crossoverProb }),
+      duplicateScope: 'archive',
+      ...(screening === undefined ? {} : { screening }),
+    },
+    rng,
   );
 }
 
-export function result(name: string, points: readonly BaselinePoint[]): BaselineResult {
-  return { name, points, front: feasibleFront(points) };
+/** Screening by whole-network device latency ≤ bound (known from the tables). */
+export function deviceBoundScreening(problem: NascProblem): FeasibilityScreening {
+  const bound = problem.scenario.latencyBoundMs;
+  return new FeasibilityScreening({ violation: (arch) => Math.max(0, problem.model.deviceOnlyMs(arch) - bound) });
 }
 
-/** The precision a baseline uses when the caller names none: the scenario's, or fp32 when searched. */
+/** The precision a baseline sends when it has no choice to make: the scenario's, or fp32 when searched. */
 export function defaultPrecision(problem: NascProblem): PayloadPrecision {
   return problem.scenario.precision === 'search' ? 'fp32' : problem.scenario.precision;
 }
 
-export function uniqueArchitectures(archs: readonly (readonly number[])[]): number[][] {
-  const seen = new Set<string>();
-  const out: number[][] = [];
-  for (const a of archs) {
-    const k = a.join(',');
-    if (!seen.has(k)) {
-      seen.add(k);
-      out.push([...a]);
-    }
-  }
-  return out;
+/** A NASC genome for (architecture, split) that any layout accepts: at s ∈ {0, 22} the precision is moot. */
+export function genomeAt(problem: NascProblem, architecture: readonly number[], split: number, precision: PayloadPrecision = defaultPrecision(problem)): Genome {
+  checkArchitecture(architecture);
+  const layout = problem.layout;
+  const p: PayloadPrecision = layout.precision === 'search' ? precision : layout.precision;
+  const d: DecodedGenome = { architecture: [...architecture], split, precision: p };
+  return problem.encode(d);
+}
+
+/** An evaluation passed through with its failure, if any, and new objectives/constraints. */
+export function translated<Info>(outer: Evaluation<NascInfo>, objectives: readonly number[], constraints: readonly number[], info: Info): Evaluation<Info> {
+  return outer.failure === undefined ? { objectives, constraints, info } : { objectives, constraints, info, failure: outer.failure };
+}
+
+/** The architecture an (outer) NASC evaluation was made for. */
+export function architectureOf(genome: Genome): number[] {
+  return genome.slice(0, ARCHITECTURE_SPACE.size);
 }

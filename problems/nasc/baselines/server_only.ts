@@ -1,28 +1,23 @@
 /**
- * Server-only baseline: the uint8 image is sent and everything runs on the edge server (s = 0).
- * It ignores the privacy bound on purpose: with sMin > 0 every point is reported with
- * info.privacyViolated = true and a positive privacy constraint (so never in `front`), to show
- * what privacy costs.
+ * Server-only NAS: the uint8 image (3,072 B) is sent and everything runs on the edge server
+ * (s = 0); NSGA-II searches the architecture with the split fixed there. It ignores the privacy
+ * bound on purpose: with sMin > 0 every point violates it (and so never counts as feasible) — it
+ * is there to show what privacy costs, e.g. in the `open` scenario (sMin = 0).
  */
-import type { NascProblem } from '../problem.js';
-import { evaluatePoints, result, uniqueArchitectures, type BaselineResult, type OptimizeFn } from './baseline.js';
+import type { Rng } from '../../../core/rng.js';
+import { EmbeddedAlgorithm } from '../../../operators/algorithms/embedded_algorithm.js';
+import { FeasibilityScreening } from '../../../operators/screening/feasibility_screening.js';
+import type { NascInfo, NascProblem } from '../problem.js';
+import { genomeAt, innerNsga2, type BaselineOptions } from './baseline.js';
 
-export async function serverOnly(problem: NascProblem, architectures: readonly (readonly number[])[]): Promise<BaselineResult> {
-  const decoded = uniqueArchitectures(architectures).map((architecture) => ({ architecture, split: 0, precision: 'fp32' as const }));
-  return result('server-only', await evaluatePoints(problem, decoded));
-}
-
-/** The NASC problem restricted to s = 0 (genome = 22 layer genes), sharing the accuracy cache. */
-export function serverOnlyProblem(problem: NascProblem): NascProblem {
-  return problem.withLayout({ split: { fixed: 0 }, precision: 'fp32' }, `server-only(${problem.scenario.name})`);
-}
-
-/**
- * Server-only NAS. With sMin > 0 every genome violates privacy by sMin, so the optimiser sees a
- * constant violation and effectively ranks by Pareto dominance among equally infeasible points.
- */
-export async function serverOnlySearch(problem: NascProblem, optimize: OptimizeFn, budget: number): Promise<BaselineResult> {
-  const restricted = serverOnlyProblem(problem);
-  const found = await optimize(restricted, budget);
-  return serverOnly(problem, found.map((ind) => restricted.decode(ind.genome).architecture));
+export function serverOnlyStrategy(problem: NascProblem, options: BaselineOptions, rng: Rng): EmbeddedAlgorithm<NascInfo, NascInfo> {
+  const bound = problem.scenario.latencyBoundMs;
+  // Screen by the latency bound only: privacy is what this baseline gives up.
+  const screening = new FeasibilityScreening({ violation: (arch) => Math.max(0, problem.model.breakdown(arch, 0, 'fp32').totalMs - bound) });
+  const inner = innerNsga2<NascInfo>('server-only-nsga2', options, rng, screening);
+  return new EmbeddedAlgorithm<NascInfo, NascInfo>('server-only', inner, {
+    embed: (arch) => genomeAt(problem, arch, 0),
+    // The inner search ranks by the latency bound alone, so it finds what the open scenario would.
+    feedback: (_arch, outer) => ({ ...outer, constraints: [outer.constraints[0] as number] }),
+  });
 }

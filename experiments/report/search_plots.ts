@@ -1,16 +1,18 @@
 import * as Plot from '@observablehq/plot';
 import path from 'node:path';
-import { writePlot } from '../report/render.js';
-import type { SearchResults } from './results.js';
+import type { SearchResults } from '../search/results.js';
+import { writePlot } from './render.js';
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f'];
 
 /** The four figures of a search: front vs baselines, HV vs evaluations, latency breakdown, split histogram. */
 export function drawSearchPlots(dir: string, r: SearchResults): string[] {
   const bound = r.config.scenario.latencyBoundMs;
+  const nascLabel = `${r.config.strategy} (this search, ${r.history[r.history.length - 1]?.evaluations ?? r.config.evaluations} evals)`;
   const series = [
-    ...r.front.map((p) => ({ who: 'NASC (this search)', totalMs: p.totalMs, errorPct: 100 * (1 - p.testAccuracy), split: p.split })),
-    ...r.baselines.flatMap((b) => b.front.map((p) => ({ who: b.name, totalMs: p.totalMs, errorPct: 100 * (1 - p.testAccuracy), split: p.split }))),
+    ...r.front.map((p) => ({ who: nascLabel, totalMs: p.totalMs, errorPct: 100 * (1 - p.testAccuracy), split: p.split })),
+    // Each baseline's legend entry states its budget: fronts of different budgets are not comparable.
+    ...r.baselines.flatMap((b) => b.front.map((p) => ({ who: `${b.name} (${b.evaluations} evals)`, totalMs: p.totalMs, errorPct: 100 * (1 - p.testAccuracy), split: p.split }))),
   ].filter((d) => Number.isFinite(d.errorPct));
   const names = [...new Set(series.map((d) => d.who))];
   const files: string[] = [];
@@ -27,7 +29,7 @@ export function drawSearchPlots(dir: string, r: SearchResults): string[] {
         Plot.ruleX([bound], { stroke: '#999', strokeDasharray: '4,3' }),
         Plot.text([{ x: bound }], { x: 'x', frameAnchor: 'top', dx: -4, text: () => `bound ${bound} ms`, textAnchor: 'end', fill: '#666' }),
         Plot.line(
-          series.filter((d) => d.who === 'NASC (this search)').sort((a, b) => a.totalMs - b.totalMs),
+          series.filter((d) => d.who === nascLabel).sort((a, b) => a.totalMs - b.totalMs),
           { x: 'totalMs', y: 'errorPct', stroke: PALETTE[0], curve: 'step-after' },
         ),
         Plot.dot(series, { x: 'totalMs', y: 'errorPct', stroke: 'who', symbol: 'who', r: 4 }),

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { queryKey } from '../../problems/nasc/accuracy_cache.js';
 import type { AccuracyOracle, AccuracyResult, SubnetQuery } from '../../problems/nasc/accuracy_oracle.js';
 import { writeJsonAtomic } from '../io/atomic_write.js';
 
@@ -22,7 +23,7 @@ export class PersistentOracle implements AccuracyOracle {
   misses = 0;
 
   constructor(
-    private readonly inner: AccuracyOracle,
+    readonly inner: AccuracyOracle,
     private readonly file: string,
     private readonly identity: string,
   ) {
@@ -40,8 +41,9 @@ export class PersistentOracle implements AccuracyOracle {
     }
   }
 
+  /** One entry per canonical query (the accuracy cache sends lossless queries as split 22, fp32). */
   static key(q: SubnetQuery): string {
-    return `${q.architecture.join('')}|${q.split}|${q.precision}`;
+    return queryKey(q);
   }
 
   async accuracy(queries: readonly SubnetQuery[]): Promise<AccuracyResult[]> {

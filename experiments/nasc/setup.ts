@@ -1,0 +1,178 @@
+/**
+ * The NASC assembly: everything a NASC experiment needs, set up and checked once — the latency
+ * table (plus `nasc profile` overrides), one loaded and verified weight store, the validation,
+ * calibration and held-out test images, and one accuracy cache per image set (disk-backed when a
+ * cache file is given) behind which the onnxruntime worker pools measure subnets. `nasc search`,
+ * `nasc compare --problem nasc` and `nasc reproduce paper` all build their problems here, so a
+ * subnet is measured once per image set whatever asks for it.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../../core/errors.js';
+import { AccuracyCache } from '../../problems/nasc/accuracy_cache.js';
+import type { AccuracyOracle, AccuracyResult } from '../../problems/nasc/accuracy_oracle.js';
+import { LatencyTable, loadLatencyTable } from '../../problems/nasc/latency_table.js';
+import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
+import { NascProblem } from '../../problems/nasc/problem.js';
+import { scenarioLink, type Scenario } from '../../problems/nasc/scenario.js';
+import type { DecodedGenome, GenomeLayout } from '../../problems/nasc/search_space.js';
+import { DATA_FILES } from '../../problems/data_dir.js';
+import { OnnxAccuracyOracle, type UintImages } from '../../workers/accuracy_pool.js';
+import type { BnMode } from '../../workers/bn_statistics.js';
+import { complementIndices, loadCifar10, selectImages, validationSplit } from '../../workers/cifar10.js';
+import { loadWeightStore, type WeightStore } from '../../workers/weight_store.js';
+import { PersistentOracle } from './persistent_oracle.js';
+
+export interface NascSetupOptions {
+  readonly dataDir: string;
+  /** Weight store (.json or .bin). */
+  readonly weights: string;
+  /** When set, the store must still have this sha256 (a resumed run). */
+  readonly expectedSha256?: string;
+  /** Latency table (default: the data directory's HW-NAS-Bench FBNet table). */
+  readonly lut?: string | null;
+  /** Extra tables (e.g. from `nasc profile`) whose metrics override the LUT's. */
+  readonly profiles?: readonly string[];
+  /** Validation images per accuracy query (the store's held-out split of the training set). */
+  readonly valImages: number;
+  /** Held-out test images for re-measuring reported points (0: none). */
+  readonly testImages: number;
+  /** Training images (outside the validation split) for per-subnet BN recalibration. */
+  readonly calibrationImages: number;
+  readonly bn: BnMode;
+  readonly workers?: number;
+  /** Folder for disk-backed accuracy caches (validation and test), so reruns pay only for new subnets. */
+  readonly cacheDir?: string;
+}
+
+/** What accuracies of one image set depend on: a cache file whose identity differs is ignored. */
+function identity(sha256: string, set: string, images: number, o: Pick<NascSetupOptions, 'bn' | 'calibrationImages'>): string {
+  return `${sha256}|${set}${images}|${o.bn}|cal${o.bn === 'recalibrate' ? o.calibrationImages : 0}`;
+}
+
+export class NascSetup {
+  readonly table: LatencyTable;
+  readonly store: WeightStore;
+  readonly weightsFile: string;
+  readonly options: NascSetupOptions;
+  private readonly val: UintImages;
+  private readonly test: UintImages | undefined;
+  private readonly calibration: { pixels: Uint8Array };
+  private valOracle: AccuracyOracle | undefined;
+  private testOracle: AccuracyOracle | undefined;
+  private readonly pools: OnnxAccuracyOracle[] = [];
+  private valCacheInstance: AccuracyCache | undefined;
+  private testCacheInstance: AccuracyCache | undefined;
+
+  /** Loads and checks everything; throws an InputError (nothing started, nothing written) on bad input. */
+  constructor(options: NascSetupOptions) {
+    this.options = options;
+    const lut = options.lut ?? path.join(options.dataDir, DATA_FILES.fbnetLut);
+    if (!existsSync(lut)) throw new InputError(`latency table ${lut} not found (set --data-dir / NASC_DATA, or --lut)`);
+    this.table = LatencyTable.merge([loadLatencyTable(lut), ...(options.profiles ?? []).map((f) => loadLatencyTable(f))]);
+    this.weightsFile = path.resolve(options.weights);
+    this.store = loadWeightStore(this.weightsFile);
+    if (options.expectedSha256 !== undefined && this.store.manifest.sha256 !== options.expectedSha256) {
+      throw new InputError(`weight store ${this.weightsFile} changed since the run started (sha256 differs)`);
+    }
+    const train = loadCifar10(options.dataDir, 'train');
+    const split = this.store.manifest.split ?? { seed: 0, validationPerClass: 500 };
+    const valIdx = validationSplit(train.labels, split.seed, split.validationPerClass);
+    if (options.valImages > valIdx.length) throw new InputError(`--val-images ${options.valImages} exceeds the ${valIdx.length} validation images of the split`);
+    const rest = complementIndices(train.count, valIdx);
+    if (options.calibrationImages > rest.length) throw new InputError(`--calibration-images ${options.calibrationImages} exceeds the ${rest.length} training images outside the validation split`);
+    this.val = selectImages(train, valIdx.slice(0, options.valImages));
+    this.calibration = selectImages(train, rest.slice(0, options.calibrationImages));
+    if (options.testImages > 0) {
+      const test = loadCifar10(options.dataDir, 'test', options.testImages);
+      if (test.count < options.testImages) throw new InputError(`--test-images ${options.testImages} exceeds the ${test.count} test images`);
+      this.test = test;
+    }
+  }
+
+  get sha256(): string {
+    return this.store.manifest.sha256;
+  }
+
+  get numClasses(): number {
+    return this.store.space.numClasses;
+  }
+
+  /** The latency model of a scenario (checks its devices against the table). */
+  model(scenario: Scenario): SplitLatencyModel {
+    return SplitLatencyModel.fromTable(this.table, { device: scenario.device, server: scenario.server, link: scenarioLink(scenario), numClasses: scenario.numClasses });
+  }
+
+  /** Checks a scenario against the table and the store before any work (devices, classes). */
+  checkScenario(scenario: Scenario): void {
+    this.model(scenario);
+    if (scenario.numClasses !== this.numClasses) {
+      throw new InputError(`scenario ${scenario.name}: numClasses ${scenario.numClasses} differs from the weight store's ${this.numClasses} classes`);
+    }
+  }
+
+  /** The NASC problem of a scenario, measuring accuracy on the validation images through the shared cache. */
+  problem(scenario: Scenario, options: { readonly layout?: GenomeLayout; readonly name?: string } = {}): NascProblem {
+    this.checkScenario(scenario);
+    const cache = this.valCache;
+    return new NascProblem({ scenario, model: this.model(scenario), oracle: cache.oracle, cache, ...options });
+  }
+
+  /** Validation accuracies, one entry per canonical key. */
+  get valCache(): AccuracyCache {
+    this.valCacheInstance ??= new AccuracyCache(this.oracleFor('val'));
+    return this.valCacheInstance;
+  }
+
+  /** Held-out test accuracies (for points already chosen on validation images). */
+  get testCache(): AccuracyCache {
+    if (this.test === undefined) throw new Error('this NASC setup has no test images');
+    this.testCacheInstance ??= new AccuracyCache(this.oracleFor('test'));
+    return this.testCacheInstance;
+  }
+
+  get hasTestImages(): boolean {
+    return this.test !== undefined;
+  }
+
+  testAccuracies(decoded: readonly DecodedGenome[]): Promise<AccuracyResult[]> {
+    return this.testCache.accuracies(decoded);
+  }
+
+  /** Subnets measured so far (cache misses) and images run, per image set. */
+  stats(): { readonly val: { queries: number; images: number }; readonly test: { queries: number; images: number } } {
+    const of = (o: AccuracyOracle | undefined, c: AccuracyCache | undefined) => ({ queries: c?.oracleQueries ?? 0, images: o === undefined ? 0 : poolImages(o) });
+    return { val: of(this.valOracle, this.valCacheInstance), test: of(this.testOracle, this.testCacheInstance) };
+  }
+
+  async close(): Promise<void> {
+    for (const o of [this.valOracle, this.testOracle]) await o?.close?.();
+    this.valOracle = undefined;
+    this.testOracle = undefined;
+  }
+
+  private oracleFor(set: 'val' | 'test'): AccuracyOracle {
+    const existing = set === 'val' ? this.valOracle : this.testOracle;
+    if (existing !== undefined) return existing;
+    const images = set === 'val' ? this.val : (this.test as UintImages);
+    const o = this.options;
+    const pool = new OnnxAccuracyOracle({
+      weights: this.weightsFile,
+      images,
+      bn: o.bn,
+      ...(o.bn === 'recalibrate' ? { calibration: this.calibration } : {}),
+      ...(o.workers === undefined ? {} : { workers: o.workers }),
+    });
+    this.pools.push(pool);
+    const oracle: AccuracyOracle =
+      o.cacheDir === undefined ? pool : new PersistentOracle(pool, path.join(o.cacheDir, `accuracy-${set}.json`), identity(this.sha256, set, images.labels.length, o));
+    if (set === 'val') this.valOracle = oracle;
+    else this.testOracle = oracle;
+    return oracle;
+  }
+}
+
+function poolImages(o: AccuracyOracle): number {
+  const inner = o instanceof PersistentOracle ? o.inner : o;
+  return inner instanceof OnnxAccuracyOracle ? inner.stats.images : 0;
+}

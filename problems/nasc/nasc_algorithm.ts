@@ -1,0 +1,74 @@
+/**
+ * The NASC search as a recipe: NSGA-II on (architecture, split[, precision]) with the operators
+ * this genome needs —
+ *   - the split repair (best split for lossless payloads by default, privacy only on request),
+ *   - a random reset of the split gene with its own probability, so the split can jump to any
+ *     allowed value (SBX and polynomial mutation move an ordered integer in small steps, and the
+ *     splits next to a good one are often slower, so they never cross to it),
+ *   - feasibility screening: latency is known from the tables before any image is run, so only
+ *     genomes that are not provably over the bound are evaluated (initial population included).
+ */
+import type { Mutation, Repair } from '../../core/components.js';
+import type { GenerationalAlgorithm } from '../../core/generational.js';
+import { knownViolation } from '../../core/problem.js';
+import type { Rng } from '../../core/rng.js';
+import type { Genome } from '../../core/variables.js';
+import { nsga2 } from '../../operators/algorithms/nsga2.js';
+import { RandomResetMutation } from '../../operators/mutation/random_reset.js';
+import { FeasibilityScreening } from '../../operators/screening/feasibility_screening.js';
+import { MixedVariation } from '../../operators/variation/mixed_variation.js';
+import { VariationThenMutation } from '../../operators/variation/variation_then_mutation.js';
+import { DEFAULT_SPLIT_REPAIR, splitRepair, type SplitRepairName } from './best_split_repair.js';
+import type { NascInfo, NascProblem } from './problem.js';
+import { SPLIT_GENE } from './search_space.js';
+
+/** Defaults, measured on the NASC problem (see README "split operators"). */
+export const NASC_ALGORITHM_DEFAULTS = {
+  populationSize: 20,
+  /** Per-gene mutation probability of the layer genes (measured on NAS-Bench-201). */
+  mutationProb: 0.05,
+  crossoverProb: 0.9,
+  /** Probability that a child's split is redrawn uniformly from the other allowed values. */
+  splitResetProb: 0.2,
+} as const;
+
+export interface NascAlgorithmOptions {
+  readonly populationSize?: number;
+  readonly splitRepair?: SplitRepairName;
+  /** A ready repair (wins over splitRepair), e.g. the one a comparison gives every strategy. */
+  readonly repair?: Repair;
+  readonly splitResetProb?: number;
+  readonly mutationProb?: number;
+  readonly crossoverProb?: number;
+  /** Evaluate only genomes not provably over the latency bound (default true). */
+  readonly feasibilityScreening?: boolean;
+  readonly initialGenomes?: readonly Genome[];
+}
+
+export function nascAlgorithm(problem: NascProblem, options: NascAlgorithmOptions, rng: Rng): GenerationalAlgorithm<NascInfo> {
+  const d = NASC_ALGORITHM_DEFAULTS;
+  const mixed = new MixedVariation({ mutationProb: options.mutationProb ?? d.mutationProb, crossoverProb: options.crossoverProb ?? d.crossoverProb });
+  const hasSplitGene = problem.space.variables.some((v) => v.name === SPLIT_GENE);
+  const splitReset: Mutation[] = hasSplitGene && (options.splitResetProb ?? d.splitResetProb) > 0
+    ? [new RandomResetMutation({ genes: [SPLIT_GENE], prob: options.splitResetProb ?? d.splitResetProb })]
+    : [];
+  const screening = options.feasibilityScreening === false ? undefined : feasibilityScreening(problem);
+  return nsga2<NascInfo>(
+    problem.space,
+    {
+      name: 'nasc-nsga2',
+      populationSize: options.populationSize ?? d.populationSize,
+      variation: splitReset.length === 0 ? mixed : new VariationThenMutation(mixed, splitReset),
+      repair: options.repair ?? splitRepair(problem, options.splitRepair ?? DEFAULT_SPLIT_REPAIR),
+      duplicateScope: 'archive',
+      ...(screening === undefined ? {} : { screening }),
+      ...(options.initialGenomes === undefined ? {} : { initialGenomes: options.initialGenomes }),
+    },
+    rng,
+  );
+}
+
+/** Screening by the latency bound and privacy, both known from the tables. */
+export function feasibilityScreening(problem: NascProblem): FeasibilityScreening {
+  return new FeasibilityScreening({ violation: (g) => knownViolation(problem.cheapEvaluate(g)) });
+}
