@@ -43,6 +43,8 @@ export interface NascSetupOptions {
   readonly workers?: number;
   /** Folder for disk-backed accuracy caches (validation and test), so reruns pay only for new subnets. */
   readonly cacheDir?: string;
+  /** Aborting it (Ctrl-C) stops the worker pools cleanly: running evaluations finish, queries reject with its reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** What accuracies of one image set depend on: a cache file whose identity differs is ignored. */
@@ -162,6 +164,7 @@ export class NascSetup {
       bn: o.bn,
       ...(o.bn === 'recalibrate' ? { calibration: this.calibration } : {}),
       ...(o.workers === undefined ? {} : { workers: o.workers }),
+      ...(o.signal === undefined ? {} : { signal: o.signal }),
     });
     this.pools.push(pool);
     const oracle: AccuracyOracle =
