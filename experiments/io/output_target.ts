@@ -30,7 +30,7 @@ export function checkOutputDir(dir: string, { flag }: TargetCheck): string {
   const st = lstatOrUndefined(abs);
   if (st !== undefined) {
     const real = realpathSync(abs);
-    refuseSystemPath(real, flag);
+    refuseSystemPath(real, flag, abs);
     const s = st.isSymbolicLink() ? statSync(abs) : st;
     if (!s.isDirectory()) throw new InputError(`${flag} ${abs} is ${kindOf(s)}, not a folder`);
     refusePseudoFs(real, abs, flag);
@@ -48,7 +48,7 @@ export function checkOutputFile(file: string, { flag }: TargetCheck): string {
   const st = lstatOrUndefined(abs);
   if (st !== undefined) {
     const real = realpathSync(abs);
-    refuseSystemPath(real, flag);
+    refuseSystemPath(real, flag, abs);
     const s = st.isSymbolicLink() ? statSync(abs) : st;
     if (!s.isFile()) throw new InputError(`${flag} ${abs} is ${kindOf(s)}, not a file`);
     mustWrite(real, `${flag} ${abs} is not writable`);
@@ -66,7 +66,7 @@ export function checkInputDir(dir: string, { flag }: TargetCheck): string {
   refuseSystemPath(abs, flag);
   const st = lstatOrUndefined(abs);
   if (st === undefined) throw new InputError(`${flag} ${abs} does not exist`);
-  refuseSystemPath(realpathSync(abs), flag);
+  refuseSystemPath(realpathSync(abs), flag, abs);
   const s = st.isSymbolicLink() ? statSync(abs) : st;
   if (!s.isDirectory()) throw new InputError(`${flag} ${abs} is ${kindOf(s)}, not a folder`);
   return abs;
@@ -77,8 +77,12 @@ export function isSystemPath(abs: string): boolean {
   return SYSTEM_PREFIXES.some((p) => abs === p || abs.startsWith(`${p}/`));
 }
 
-function refuseSystemPath(abs: string, flag: string): void {
-  if (isSystemPath(abs)) throw new InputError(`${flag} ${abs} is a system path (under ${SYSTEM_PREFIXES.join(', ')}): nasc writes nothing there`);
+/** `shown` is the path as given; `abs` may be where its symlinks lead. */
+function refuseSystemPath(abs: string, flag: string, shown = abs): void {
+  if (isSystemPath(abs)) {
+    const really = shown === abs ? '' : ` (it leads to ${abs})`;
+    throw new InputError(`${flag} ${shown}${really} is a system path (under ${SYSTEM_PREFIXES.join(', ')}): nasc writes nothing there`);
+  }
 }
 
 /** The nearest existing ancestor must be a writable folder on an ordinary file system. */
@@ -92,7 +96,7 @@ function checkCreatable(abs: string, flag: string): void {
     st = lstatOrUndefined(ancestor);
   }
   const real = realpathSync(ancestor);
-  refuseSystemPath(real, flag);
+  refuseSystemPath(path.join(real, path.relative(ancestor, abs)), flag, abs);
   const s = st.isSymbolicLink() ? statSync(ancestor) : st;
   if (!s.isDirectory()) throw new InputError(`${flag} ${abs} cannot be created: ${ancestor} is ${kindOf(s)}, not a folder`);
   refusePseudoFs(real, abs, flag);

@@ -42,7 +42,6 @@ export class RunFolder {
       return new RunFolder(abs, true, undefined, lock);
     }
     const abs = checkOutputDir(dir, { flag });
-    refuseNonEmpty(abs, flag, marker);
     let createdRoot: string | undefined;
     try {
       createdRoot = mkdirSync(abs, { recursive: true }) ?? undefined;
@@ -51,11 +50,17 @@ export class RunFolder {
     }
     let lock: RunLock;
     try {
+      // The lock first: a folder another run is writing is refused naming that run, and the
+      // emptiness check below cannot race a writer.
       lock = RunLock.acquire(abs, command);
-      // Checked again under the lock: another run may have filled it between the check and the lock.
-      refuseNonEmpty(abs, flag, marker);
     } catch (e) {
       if (createdRoot !== undefined) removeEmptyUpTo(abs, createdRoot);
+      throw e;
+    }
+    try {
+      refuseNonEmpty(abs, flag, marker);
+    } catch (e) {
+      lock.release();
       throw e;
     }
     return new RunFolder(abs, false, createdRoot, lock);

@@ -25,6 +25,6 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 function show(v: unknown): string {
   if (v === undefined || v === null) return 'none';
-  if (Array.isArray(v)) return v.join(',');
+  if (Array.isArray(v)) return v.length === 0 ? 'none' : v.join(',');
   return String(v);
 }

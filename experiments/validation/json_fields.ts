@@ -5,7 +5,7 @@
  * fails like a bad flag instead of with a TypeError deep inside a run.
  */
 import { InputError } from '../../core/errors.js';
-import { checkNumber, describeValue, type NumberRule } from './numbers.js';
+import { describeValue, type NumberRule } from './numbers.js';
 
 export class JsonFields {
   private constructor(
@@ -39,8 +39,8 @@ export class JsonFields {
   /** A JSON number (not a numeric string: files nasc wrote hold numbers) that the rule accepts. */
   number(key: string, rule: NumberRule): number {
     const v = this.value[key];
-    if (typeof v !== 'number') return this.fail(key, rule.text);
-    return checkNumber(v, rule, `${this.where}: ${key}`);
+    if (typeof v !== 'number' || !rule.accepts(v)) return this.fail(key, rule.text);
+    return v;
   }
 
   optionalNumber(key: string, rule: NumberRule): number | undefined {
@@ -94,8 +94,8 @@ export class JsonFields {
   /** An array of numbers that each satisfy the rule. */
   numbers(key: string, rule: NumberRule, length?: { readonly min?: number; readonly max?: number }): number[] {
     return this.array(key, length).map((item, i) => {
-      if (typeof item !== 'number') throw new InputError(`${this.where}: ${key}[${i}] = ${describeValue(item)}, must be ${rule.text}`);
-      return checkNumber(item, rule, `${this.where}: ${key}[${i}]`);
+      if (typeof item !== 'number' || !rule.accepts(item)) throw new InputError(`${this.where}: ${key}[${i}] = ${describeValue(item)}, must be ${rule.text}`);
+      return item;
     });
   }
 

@@ -130,6 +130,16 @@ function trainingSteps(training: unknown): number | null {
 }
 
 export async function searchCommand(args: SearchArgs) {
+  // Installed first: a Ctrl-C from here on stops cleanly (the pools let running evaluations end).
+  const shutdown = Shutdown.install();
+  try {
+    return await claimAndSearch(args, shutdown.signal);
+  } finally {
+    shutdown.dispose();
+  }
+}
+
+async function claimAndSearch(args: SearchArgs, signal: AbortSignal) {
   const dataDir = resolveDataDir(args['data-dir']);
   const resume = args.resume !== undefined;
   let folder: RunFolder;
@@ -152,11 +162,10 @@ export async function searchCommand(args: SearchArgs) {
     const out = args.out ?? childFolder('results', `search-${config.scenario.name}-seed${config.seed}`);
     folder = RunFolder.claim(out, { flag: '--out', resume: false, command: 'nasc search' });
   }
-  const shutdown = Shutdown.install();
   try {
     return await runSearch(
       config,
-      { dataDir, out: folder.dir, progress: args.progress && !args.json ? true : args.progress, signal: shutdown.signal, ...(args.workers === undefined ? {} : { workers: args.workers }) },
+      { dataDir, out: folder.dir, progress: args.progress && !args.json ? true : args.progress, signal, ...(args.workers === undefined ? {} : { workers: args.workers }) },
       resume,
     );
   } catch (e) {
@@ -164,7 +173,6 @@ export async function searchCommand(args: SearchArgs) {
     if (isInputError(e) && !resume && !existsSync(path.join(folder.dir, SEARCH_CHECKPOINT_FILE))) folder.discard();
     throw e;
   } finally {
-    shutdown.dispose();
     folder.release();
   }
 }
