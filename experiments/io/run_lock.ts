@@ -50,10 +50,10 @@ export class RunLock {
       if (createExclusive(file, me)) return new RunLock(file, me);
       const held = readOwner(file);
       if (held === 'missing') continue; // released meanwhile: try again
-      if (held !== 'unreadable' && ownerAlive(held)) throw new InputError(`${dir} is in use by another nasc run (${describeOwner(held)}); wait for it to end, or stop it`);
       if (held !== 'unreadable' && held.host !== me.host) {
         throw new InputError(`${dir} is locked by a nasc run on host ${held.host} (pid ${held.pid}); if that run is over, delete ${file}`);
       }
+      if (held !== 'unreadable' && ownerAlive(held)) throw new InputError(`${dir} is in use by another nasc run (${describeOwner(held)}); wait for it to end, or stop it`);
       if (takeOver(file, held, me, dir)) return new RunLock(file, me);
     }
     throw new InputError(`${dir}: could not take its lock ${file} (other processes keep taking it)`);

@@ -15,7 +15,13 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
+import fc from 'fast-check';
+import { parsePluginSpec } from '../../core/registry.js';
+import { algorithms } from '../../experiments/plugins.js';
+import { readSearchResults } from '../../experiments/report/results_reader.js';
 import { runCases, type CaseResult } from '../helpers/case_pool.js';
+import { fcSeed } from '../helpers/fc_seed.js';
+import { mutate, mutation, type Json } from '../helpers/json_mutation.js';
 import { nasc, pool, root, tinyStore as tiny } from '../helpers/nasc_cli.js';
 import { dataDir, skipUnlessData } from '../helpers/needs_data.js';
 
@@ -235,9 +241,9 @@ function buildCases(): void {
     s('leaves-nothing', 'impossible-validation-split', ['validation split needs 6000 images'], '--weights', storeCopy('split-6000', (m) => ({ ...m, split: { seed: 0, validationPerClass: 6000 } }))),
     s('leaves-nothing', 'val-images-beyond-the-split', ['--val-images 999999 exceeds the 5000 validation images'], '--val-images', '999999'),
     s('leaves-nothing', 'calibration-beyond-the-data', ['--calibration-images 999999 exceeds the 45000 training images'], '--calibration-images', '999999'),
-    s('leaves-nothing', 'test-images-beyond-the-data', ['--test-images 20000 exceeds the 10000 test images'], '--test-images', '20000'),
+    s('leaves-nothing', 'test-images-beyond-the-data', ['asked for 20000 images', 'test.bin hold only 10000'], '--test-images', '20000'),
     s('leaves-nothing', 'scenario-100-classes', ['numClasses 100'], '--scenario', scenarioWith('classes-100', { numClasses: 100 })),
-    s('leaves-nothing', 'baseline-with-bad-parameter', ["nasc: hwnas", 'bogus'], '--baselines', 'hwnas(bogus=1)'),
+    s('leaves-nothing', 'baseline-with-bad-parameter', ['algorithm hwnas has no parameter "bogus"'], '--baselines', 'hwnas(bogus=1)'),
     s('leaves-nothing', 'unknown-device-in-scenario', ['toaster'], '--scenario', scenarioWith('toaster', { device: 'toaster' })),
     s('leaves-nothing', 'link-too-slow-for-a-double', ['not a finite number of ms', 'bandwidth 1e-320'], '--scenario', scenarioWith('slow', { bandwidthMbps: 1e-320 })),
     {
@@ -499,4 +505,32 @@ test('a sample of the catalogue as real processes: exit status 2, one stderr lin
     const o = outcomes[i] as Awaited<ReturnType<typeof nasc>>;
     checkCase(c, { id: i, code: o.status, stdout: o.stdout, stderr: o.stderr, ms: 0 }, listingsBefore);
   });
+});
+
+test('CLI-level fuzz: resuming a folder whose config.json or checkpoint.json was damaged at random exits 2 with one line, or completes a correct run', { skip, timeout: 1_800_000 }, async (t) => {
+  const seed = fcSeed(t);
+  const runs = 16;
+  const damaged = fc.sample(fc.tuple(fc.constantFrom('config.json', 'checkpoint.json'), fc.array(mutation, { minLength: 1, maxLength: 2 })), { seed, numRuns: runs });
+  const dirs = damaged.map(([file, ms], i) => interruptedCopyOfA(`fuzz-${i}`, { [file]: (o) => mutate(o as Json, ms) }));
+  const results = await runCases(
+    dirs.map((d) => ({ args: ['search', '--resume', d, '--no-progress', '--json'] })),
+    2,
+    HANG_MS,
+  );
+  let refused = 0;
+  results.forEach((r, i) => {
+    const where = `fuzz ${i} (${damaged[i]?.[0]} ${JSON.stringify(damaged[i]?.[1])})`;
+    assert.ok(r.hung === undefined && r.thrown === undefined, `${where}: ${r.thrown ?? 'hung'}`);
+    assert.doesNotMatch(r.stderr, /\n\s+at |TypeError|terminate called/, where);
+    if (r.code === 2) {
+      refused++;
+      assert.equal(r.stderr.trim().split('\n').length, 1, `${where}: ${r.stderr}`);
+      assert.match(r.stderr, /^nasc: \S/);
+    } else {
+      assert.equal(r.code, 0, `${where}: exit ${r.code}: ${r.stderr}`);
+      // A correct run: its results folder reads back with every field checked.
+      readSearchResults(dirs[i] as string, (spec) => void parsePluginSpec(algorithms, spec));
+    }
+  });
+  t.diagnostic(`CLI-level fuzz: ${runs} damaged folders resumed, ${refused} refused (exit 2, one line), ${runs - refused} completed`);
 });
