@@ -2,7 +2,6 @@ import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../../core/errors.js';
 import { DATASETS, datasetNames } from '../../data/datasets.js';
 import { fetchDataset, type FetchResult } from '../../data/fetch.js';
-import { checkOutputDir } from '../../io/output_target.js';
 import { positiveInteger } from '../validate.js';
 
 export interface DataFetchArgs {
@@ -19,9 +18,6 @@ export interface DataFetchArgs {
 
 /** `nasc data fetch <dataset>`: what the handler does, minus the printing. */
 export async function dataFetchCommand(args: DataFetchArgs): Promise<FetchResult> {
-  // Before any mkdir: Node's recursive mkdir below /proc never returns.
-  const dir = args['data-dir'] ?? process.env.NASC_DATA;
-  if (dir !== undefined && dir !== '') checkOutputDir(dir, { flag: args['data-dir'] === undefined ? 'NASC_DATA' : '--data-dir' });
   return fetchDataset({
     dataset: args.dataset,
     force: args.force,
