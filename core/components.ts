@@ -80,4 +80,9 @@ export interface Screening {
    * return min(count, candidates.length) so a run never starves; the population gives context.
    */
   screen<Info>(space: SearchSpace, candidates: readonly Genome[], count: number, population: readonly Individual<Info>[], rng: Rng): Genome[];
+  /** Sees every evaluated individual, once, when it is told (a surrogate's training data). */
+  observe?<Info>(evaluated: readonly Individual<Info>[]): void;
+  /** JSON-safe state, saved with the algorithm's: a screening that learns resumes where it was. */
+  saveState?(): unknown;
+  loadState?(state: unknown): void;
 }

@@ -100,6 +100,8 @@ export class GenerationalAlgorithm<Info = unknown> implements Algorithm<Info> {
     const evaluated = pending.map((g, i) => makeIndividual(g, evaluations[i] as Evaluation<Info>));
     this.evals += evaluated.length;
     if (this.duplicateScope === 'archive') this.archive.push(...pending);
+    // Before survival, which sets rank and crowding on the individuals in place.
+    this.components.screening?.observe?.(evaluated);
     if (!this.started) {
       this.started = true;
       this.pop = this.components.survival.survive(evaluated, this.populationSize, this.rng);
@@ -118,14 +120,23 @@ export class GenerationalAlgorithm<Info = unknown> implements Algorithm<Info> {
       generation: this.gen,
       evaluations: this.evals,
       population: this.pop.map((ind) => individualToJSON(ind)),
-      extra: { started: this.started, archive: this.archive.map((g) => [...g]) },
+      extra: {
+        started: this.started,
+        archive: this.archive.map((g) => [...g]),
+        ...(this.components.screening?.saveState === undefined ? {} : { screening: this.components.screening.saveState() }),
+      },
     };
   }
 
   loadState(state: AlgorithmState<Info>): void {
     if (state.algorithm !== this.name) throw new Error(`state is for ${state.algorithm}, not ${this.name}`);
-    const extra = state.extra as { started?: unknown; archive?: unknown } | undefined;
+    const extra = state.extra as { started?: unknown; archive?: unknown; screening?: unknown } | undefined;
     if (typeof extra?.started !== 'boolean' || !Array.isArray(extra.archive)) throw new Error('state lacks the generational fields');
+    const { screening } = this.components;
+    if (screening?.loadState !== undefined) {
+      if (extra.screening === undefined) throw new Error(`state lacks the state of screening ${screening.name}`);
+      screening.loadState(extra.screening);
+    }
     this.rng = Rng.fromState(state.rng);
     this.gen = state.generation;
     this.evals = state.evaluations;

@@ -8,7 +8,7 @@ import type { Individual } from '../core/individual.js';
 import type { Problem } from '../core/problem.js';
 import { capabilityMismatch, Registry, type Capabilities } from '../core/registry.js';
 import { InputError } from '../core/errors.js';
-import type { VariableKind } from '../core/variables.js';
+import type { Genome, VariableKind } from '../core/variables.js';
 import { SimulatedBinaryCrossover } from '../operators/crossover/sbx.js';
 import { UniformCrossover } from '../operators/crossover/uniform.js';
 import { OnePointCrossover } from '../operators/crossover/one_point.js';
@@ -159,9 +159,10 @@ algorithms
   })
   .register({
     name: 'surrogate-nsga2',
-    description: 'Surrogate-assisted NSGA-II: 10× offspring screened by boosted trees fitted on everything evaluated; only the most promising are truly evaluated',
+    description: 'Surrogate-assisted NSGA-II: 10× offspring screened by boosted trees fitted on everything evaluated (only what the problem does not know for free is predicted); only the most promising are truly evaluated',
     capabilities: { kinds: anyKinds, objectives: { min: 1, max: 3 }, constraints: true },
-    create: (problem, s, rng) => surrogateNsga2(problem.space, discreteDefaults(problem, s, 60), rng),
+    create: (problem, s, rng) =>
+      surrogateNsga2(problem.space, { ...discreteDefaults(problem, s, 60), ...(problem.cheapEvaluate === undefined ? {} : { cheap: (g: Genome) => (problem.cheapEvaluate as NonNullable<typeof problem.cheapEvaluate>)(g) }) }, rng),
   });
 
 registerNascStrategies(algorithms);

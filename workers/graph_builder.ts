@@ -246,8 +246,11 @@ class SubnetEmitter {
     const beta = this.store.tensor(`${c.bn}.bias`);
     let y: string;
     if (this.batchStatistics) {
-      const conv = this.w.node('Conv', [x, this.w.float(c.weight, this.store.tensor(c.weight), shape)], attrs);
-      y = this.batchNorm(conv, c.bn, gamma, beta, c.size * c.size);
+      // The conv subtracts the stored running mean K (as its bias, free): statistics are then
+      // taken of x − K, whose mean is small, so E[(x−K)²] − E[x−K]² does not cancel.
+      const shift = this.store.tensor(`${c.bn}.running_mean`);
+      const conv = this.w.node('Conv', [x, this.w.float(c.weight, this.store.tensor(c.weight), shape), this.w.float(`${c.bn}.shift`, shift.map((v) => -v), [shift.length])], attrs);
+      y = this.batchNorm(conv, c.bn, gamma, beta, shift, c.size * c.size);
     } else {
       const stats = this.statistics(c.bn);
       if ((this.options.bn ?? 'fold') === 'fold') {
@@ -272,36 +275,34 @@ class SubnetEmitter {
     return { mean: this.store.tensor(`${bn}.running_mean`), variance: this.store.tensor(`${bn}.running_var`) };
   }
 
-  /** Training-mode BN: normalise by this batch's per-channel mean and biased variance; export both. */
   /**
-   * Two-pass batch statistics (mean, then the mean of squared deviations), as PyTorch computes
-   * them. Measured against E[x²]−μ² with a BatchNormalization node and against pooling-based
-   * reductions: none was reliably faster here — most of the extra time over inference is ORT
-   * leaving its blocked (NCHWc) conv layout around every reduction.
+   * Training-mode BN of x' = x − K (K: the stored running mean, subtracted by the conv's bias):
+   * normalise by this batch's per-channel mean and biased variance, and export both (of x).
+   * One pass for the mean (GlobalAveragePool, then over the batch), one for E[x'²]
+   * (ReduceSumSquare over H, W), var = E[x'²] − E[x']² — well conditioned because the shift makes
+   * E[x'] small next to σ — and the normalisation as one BatchNormalization node fed the batch
+   * statistics. Measured per node (ORT profile, 100 images, one thread; workers/README.md): the
+   * two-pass form (mean, then the mean of squared deviations, and x·a + b as Mul + Add) spent
+   * 2.4× the convolutions' time in these elementwise passes; this form ≈ 1.8×. What remains is
+   * mostly ORT's NCHWc reorders around the ops that have no blocked-layout kernel.
    */
-  /**
-   * Two-pass batch statistics (mean, then the mean of squared deviations, as PyTorch), and the
-   * normalisation as one per-channel affine map x·a + b with a = γ/√(σ²+ε), b = β − μ·a.
-   * Measured on the largest subnet (100 images, 1 thread; workers/README.md): the affine map is
-   * ≈ 25 % faster than (x − μ)/σ·γ + β, the pooled means ≈ 10 % faster than ReduceMean over
-   * (N, H, W); E[x²] − μ² would save ≈ 6 % more but cancels badly when σ ≪ |μ|, and ORT's
-   * `extended` level (no NCHWc layout) is slower. What remains over plain inference is
-   * memory-bound passes over the activations and ORT's layout reorders around them.
-   */
-  private batchNorm(x: string, prefix: string, gamma: Float32Array, beta: Float32Array, spatial: number): string {
+  private batchNorm(x: string, prefix: string, gamma: Float32Array, beta: Float32Array, shift: Float32Array, spatial: number): string {
     const w = this.w;
     const c = gamma.length;
-    // Per (image, channel) means by GlobalAveragePool, then over the batch: same values as one
-    // ReduceMean over (N, H, W), but ORT's pooling kernel is ≈ 2× faster than that reduction.
     const overBatch = { axes: [0], keepdims: 1 };
-    const mean = w.node('ReduceMean', [w.node('GlobalAveragePool', [x])], overBatch, `${prefix}.batch_mean`);
-    const d = w.node('Sub', [x, mean]);
-    const variance = w.node('ReduceMean', [w.node('GlobalAveragePool', [w.node('Mul', [d, d])])], overBatch, `${prefix}.batch_var`);
-    const inv = w.node('Reciprocal', [w.node('Sqrt', [w.node('Add', [variance, w.floatConstant([this.store.space.bnEps])])])]);
-    const a = w.node('Mul', [inv, w.float(`${prefix}.weight`, gamma, [1, c, 1, 1])]);
-    const b = w.node('Sub', [w.float(`${prefix}.bias`, beta, [1, c, 1, 1]), w.node('Mul', [mean, a])]);
+    const shifted = w.node('ReduceMean', [w.node('GlobalAveragePool', [x])], overBatch);
+    const square = w.node('ReduceMean', [w.node('ReduceSumSquare', [x], { axes: [2, 3], keepdims: 1 })], overBatch);
+    const raw = w.node('Sub', [w.node('Div', [square, w.floatConstant([spatial])]), w.node('Mul', [shifted, shifted])]);
+    // Rounding can leave a constant channel's variance a hair below zero.
+    const variance = w.node('Max', [raw, w.floatConstant([0])], {}, `${prefix}.batch_var`);
+    const mean = w.node('Add', [shifted, w.float(`${prefix}.shift_back`, shift, [1, c, 1, 1])], {}, `${prefix}.batch_mean`);
     this.calibration.push({ prefix, channels: c, spatial, mean, variance });
-    return w.node('Add', [w.node('Mul', [x, a]), b]);
+    const flat = w.int64Constant([c]);
+    return w.node(
+      'BatchNormalization',
+      [x, w.float(`${prefix}.weight`, gamma, [c]), w.float(`${prefix}.bias`, beta, [c]), w.node('Reshape', [shifted, flat]), w.node('Reshape', [variance, flat])],
+      { epsilon: { float: this.store.space.bnEps } },
+    );
   }
 }
 

@@ -1,8 +1,13 @@
 /**
  * onnxruntime-node sessions configured for one-thread-per-worker evaluation (DESIGN.md): one
  * intra-op and one inter-op thread, sequential execution (parallelism comes from the worker
- * pool, not from ORT), no CPU memory arena (it keeps ~110 MiB per session alive) and full graph
- * optimisation. `withSession` releases the session even when the run throws.
+ * pool, not from ORT) and full graph optimisation. The CPU memory arena is on: without it every
+ * run mallocs its planned activation block afresh, and blocks that large are mmap'ed and
+ * unmapped each time, so every page faults in again on every batch (85 M minor faults and 19 %
+ * of `npm start`'s CPU in the kernel). With it a session maps its block once; sessions live for
+ * one query and are released promptly, so the arena holds memory only while it is used, and
+ * small evaluation batches keep it small (workers/README.md "memory traffic").
+ * `withSession` releases the session even when the run throws.
  */
 import * as ort from 'onnxruntime-node';
 
@@ -13,7 +18,7 @@ export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
   intraOpNumThreads: 1,
   interOpNumThreads: 1,
   executionMode: 'sequential',
-  enableCpuMemArena: false,
+  enableCpuMemArena: true,
   graphOptimizationLevel: 'all',
 };
 

@@ -23,9 +23,15 @@ export interface EvaluationTask {
   readonly architecture: readonly number[];
   readonly split: number;
   readonly precision: PayloadPrecision;
-  /** Image range [start, end) of the evaluation set. */
+  /** Image range [start, end) of the evaluation set (empty: only recalibrate). */
   readonly start: number;
   readonly end: number;
+  /**
+   * The architecture's recalibrated BN statistics when already known (they depend on the
+   * architecture and the calibration images only, not on the split, precision or image range);
+   * absent under `bn: 'recalibrate'` = recalibrate here and return them.
+   */
+  readonly statistics?: BnStatistics;
 }
 
 export interface EvaluationSettings {
@@ -43,6 +49,8 @@ export interface EvaluationOutcome {
   readonly buildMs: number;
   readonly sessionMs: number;
   readonly runMs: number;
+  /** The statistics recalibrated for this task (absent when given or under `bn: 'running'`). */
+  readonly statistics?: BnStatistics;
 }
 
 export async function evaluateSubnet(store: WeightStore, images: LabelledImages, task: EvaluationTask, settings: EvaluationSettings): Promise<EvaluationOutcome> {
@@ -50,12 +58,17 @@ export async function evaluateSubnet(store: WeightStore, images: LabelledImages,
     throw new RangeError(`image range ${task.start}..${task.end} outside 0..${images.count}`);
   }
   const t0 = performance.now();
-  let statistics: BnStatistics | undefined;
-  if (settings.bn === 'recalibrate') {
+  let statistics: BnStatistics | undefined = task.statistics;
+  let recalibrated: BnStatistics | undefined;
+  if (settings.bn === 'recalibrate' && statistics === undefined) {
     if (settings.calibration === undefined) throw new Error("bn 'recalibrate' needs calibration images");
-    statistics = await recalibrateBn(store, task.architecture, settings.calibration, settings.calibrationBatchSize ?? settings.batchSize);
+    recalibrated = await recalibrateBn(store, task.architecture, settings.calibration, settings.calibrationBatchSize ?? settings.batchSize);
+    statistics = recalibrated;
   }
   const t1 = performance.now();
+  const timing = { calibrateMs: t1 - t0, buildMs: 0, sessionMs: 0, runMs: 0 };
+  const withStatistics = recalibrated === undefined ? {} : { statistics: recalibrated };
+  if (task.start === task.end) return { correct: 0, images: 0, ...timing, ...withStatistics };
   const model = buildEvaluationModel(store, task.architecture, task.split, task.precision, statistics === undefined ? {} : { statistics });
   const t2 = performance.now();
   const session = await createSession(model);
@@ -81,7 +94,7 @@ export async function evaluateSubnet(store: WeightStore, images: LabelledImages,
     await session.release();
   }
   const t4 = performance.now();
-  return { correct, images: task.end - task.start, calibrateMs: t1 - t0, buildMs: t2 - t1, sessionMs: t3 - t2, runMs: t4 - t3 };
+  return { correct, images: task.end - task.start, ...timing, buildMs: t2 - t1, sessionMs: t3 - t2, runMs: t4 - t3, ...withStatistics };
 }
 
 /** Index of the largest of `n` values from `offset` (first on ties; NaN never wins → −1 if all NaN). */

@@ -15,7 +15,7 @@ import { nsga2 } from '../../operators/algorithms/nsga2.js';
 import { smsEmoa } from '../../operators/algorithms/sms_emoa.js';
 import { surrogateNsga2 } from '../../operators/algorithms/surrogate_nsga2.js';
 import { MixedVariation } from '../../operators/variation/mixed_variation.js';
-import { formatReport } from '../cli/commands/compare.js';
+import { formatReport } from './format_report.js';
 import { algorithms as registered, problems } from '../plugins.js';
 import type { AlgorithmFactory } from '../plugin_types.js';
 import { runCompare } from './run_compare.js';

@@ -16,7 +16,8 @@ import type { NascSetup } from './setup.js';
 export async function nascHeldOut(setup: NascSetup, problem: NascProblem, evaluated: readonly Individual<NascInfo>[]): Promise<HeldOutReport> {
   const front = paretoFront([...evaluated]).sort((a, b) => (a.objectives[1] as number) - (b.objectives[1] as number) || (a.objectives[0] as number) - (b.objectives[0] as number));
   const decoded = front.map((ind) => problem.decode(ind.genome));
-  const test = await setup.testAccuracies(decoded);
+  // Without test images the points carry NaN there and only the validation indicators are given.
+  const test = setup.hasTestImages ? await setup.testAccuracies(decoded) : decoded.map(() => ({ accuracy: Number.NaN, images: 0 }));
   const points: HeldOutPoint[] = front.map((ind, i) => {
     const d = decoded[i] as (typeof decoded)[number];
     const testAccuracy = test[i]?.accuracy ?? Number.NaN;
@@ -33,7 +34,26 @@ export async function nascHeldOut(setup: NascSetup, problem: NascProblem, evalua
       },
     };
   });
-  return { indicators: heldOutIndicators(problem, points), points };
+  const testIndicators = setup.hasTestImages ? heldOutIndicators(problem, points) : {};
+  return { indicators: { ...testIndicators, ...(await splitOptimality(problem, front)) }, points };
+}
+
+/**
+ * Does the front sit at good splits? The validation HV of the front against the HV of the same
+ * genomes moved to their latency-optimal split (same architecture and precision). Lossless
+ * payloads keep their accuracy when moved; lossy ones are measured at the new split (on the
+ * validation images, outside the run's budget). 1 means no front point could gain by another cut.
+ */
+export async function splitOptimality(problem: NascProblem, front: readonly Individual<NascInfo>[]): Promise<Record<string, number>> {
+  const ref = problem.referencePoint ?? [1, problem.scenario.latencyBoundMs];
+  if (front.length === 0 || ref.length !== 2 || typeof problem.layout.split === 'object') return {};
+  const decoded = front.map((ind) => problem.decode(ind.genome));
+  const moved = decoded.map((d) => ({ ...d, split: problem.model.bestSplit(d.architecture, d.precision, problem.scenario.sMin).split }));
+  const evaluations = await problem.evaluateDecoded(moved);
+  const hvFront = hypervolume(front.map((i) => [...i.objectives]), ref);
+  const movedPoints = evaluations.filter((e) => e.failure === undefined && e.constraints.every((g) => g <= 0)).map((e) => [...e.objectives]);
+  const hvMoved = hypervolume(movedPoints, ref);
+  return { bestSplit_hv: hvMoved, splitHvRatio: hvMoved > 0 ? hvFront / hvMoved : Number.NaN };
 }
 
 /** Test hypervolume (reference: error 1, the latency bound) and the best test accuracy of the reported points. */

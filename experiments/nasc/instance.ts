@@ -40,7 +40,7 @@ export function nascProblemInstance(s: ProblemSettings): ProblemInstance<NascInf
     repair: splitRepair(problem, repairName),
     screening: feasibilityScreening(problem),
     indicators: (evaluated: readonly Individual<NascInfo>[]) => nascIndicators(evaluated),
-    ...(setup.hasTestImages ? { heldOut: (evaluated: readonly Individual<NascInfo>[]) => nascHeldOut(setup, problem, evaluated) } : {}),
+    heldOut: (evaluated: readonly Individual<NascInfo>[]) => nascHeldOut(setup, problem, evaluated),
   };
 }
 

@@ -17,11 +17,15 @@ import { NascProblem } from '../../problems/nasc/problem.js';
 import { scenarioLink, type Scenario } from '../../problems/nasc/scenario.js';
 import type { DecodedGenome, GenomeLayout } from '../../problems/nasc/search_space.js';
 import { DATA_FILES } from '../../problems/data_dir.js';
-import { OnnxAccuracyOracle, type UintImages } from '../../workers/accuracy_pool.js';
+import { DEFAULT_BATCH_SIZE, OnnxAccuracyOracle, type UintImages } from '../../workers/accuracy_pool.js';
+import { describeImageSet } from '../../workers/queue/image_set.js';
+import { QueueAccuracyOracle, queueOracle } from '../../workers/queue/queue_oracle.js';
+import { connectRedis, parseRedisUrl } from '../../workers/queue/redis_connection.js';
 import type { BnMode } from '../../workers/bn_statistics.js';
 import { complementIndices, loadCifar10, selectImages, validationSplit } from '../../workers/cifar10.js';
 import { loadWeightStore, type WeightStore } from '../../workers/weight_store.js';
 import { PersistentOracle } from './persistent_oracle.js';
+import { abortable } from './abortable_oracle.js';
 
 export interface NascSetupOptions {
   readonly dataDir: string;
@@ -43,7 +47,12 @@ export interface NascSetupOptions {
   readonly workers?: number;
   /** Folder for disk-backed accuracy caches (validation and test), so reruns pay only for new subnets. */
   readonly cacheDir?: string;
-  /** Aborting it (Ctrl-C) stops the worker pools cleanly: running evaluations finish, queries reject with its reason. */
+  /**
+   * Measure accuracy on a fleet of `nasc worker`s through this Redis queue instead of local
+   * worker threads (workers/queue/); `runId` scopes the jobs, so a resumed run reuses its answers.
+   */
+  readonly queue?: { readonly url: string; readonly runId: string };
+  /** Aborting it (Ctrl-C) stops the oracles cleanly: running local evaluations finish, queries reject with its reason. */
   readonly signal?: AbortSignal;
 }
 
@@ -153,20 +162,38 @@ export class NascSetup {
     this.testOracle = undefined;
   }
 
+  /** With a queue: connects once (an InputError when Redis cannot be used), so a run fails before it writes anything. */
+  async checkQueue(): Promise<void> {
+    if (this.options.queue === undefined) return;
+    await connectRedis(parseRedisUrl(this.options.queue.url)).then((c) => c.disconnect());
+  }
+
   private oracleFor(set: 'val' | 'test'): AccuracyOracle {
     const existing = set === 'val' ? this.valOracle : this.testOracle;
     if (existing !== undefined) return existing;
     const images = set === 'val' ? this.val : (this.test as UintImages);
     const o = this.options;
-    const pool = new OnnxAccuracyOracle({
-      weights: this.weightsFile,
-      images,
-      bn: o.bn,
-      ...(o.bn === 'recalibrate' ? { calibration: this.calibration } : {}),
-      ...(o.workers === undefined ? {} : { workers: o.workers }),
-      ...(o.signal === undefined ? {} : { signal: o.signal }),
-    });
-    this.pools.push(pool);
+    const local = (): AccuracyOracle =>
+      new OnnxAccuracyOracle({
+        weights: this.weightsFile,
+        images,
+        bn: o.bn,
+        ...(o.bn === 'recalibrate' ? { calibration: this.calibration } : {}),
+        ...(o.workers === undefined ? {} : { workers: o.workers }),
+        ...(o.signal === undefined ? {} : { signal: o.signal }),
+      });
+    const remote = (q: NonNullable<NascSetupOptions['queue']>): AccuracyOracle => {
+      const oracle = queueOracle({
+        url: q.url,
+        runId: q.runId,
+        weightsSha256: this.sha256,
+        // The images a worker must reproduce exactly (checked by sha256), as the local pool would use them.
+        imageSet: describeImageSet(set === 'val' ? 'validation' : 'test', images, this.calibration, { bn: o.bn, batchSize: DEFAULT_BATCH_SIZE }),
+      });
+      return o.signal === undefined ? oracle : abortable(oracle, o.signal);
+    };
+    const pool: AccuracyOracle = o.queue === undefined ? local() : remote(o.queue);
+    if (pool instanceof OnnxAccuracyOracle) this.pools.push(pool);
     const oracle: AccuracyOracle =
       o.cacheDir === undefined ? pool : new PersistentOracle(pool, path.join(o.cacheDir, `accuracy-${set}.json`), identity(this.sha256, set, images.labels.length, o));
     if (set === 'val') this.valOracle = oracle;
@@ -177,5 +204,5 @@ export class NascSetup {
 
 function poolImages(o: AccuracyOracle): number {
   const inner = o instanceof PersistentOracle ? o.inner : o;
-  return inner instanceof OnnxAccuracyOracle ? inner.stats.images : 0;
+  return inner instanceof OnnxAccuracyOracle || inner instanceof QueueAccuracyOracle ? inner.stats.images : 0;
 }

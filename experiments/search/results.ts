@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic_write.js';
-import type { SearchConfig } from './search_job.js';
+import type { SearchConfig } from './config.js';
 
 export interface FrontPoint {
   readonly architecture: string[];

@@ -9,6 +9,7 @@
  * accuracy caches (`accuracy-val.json`, `accuracy-test.json`) make a resumed run pay only for
  * subnets it has not measured yet.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Algorithm } from '../../core/algorithm.js';
 import { InputError, Interrupted, isInterrupted } from '../../core/errors.js';
@@ -18,12 +19,10 @@ import { minimize, paretoFront } from '../../core/minimize.js';
 import { parsePluginSpec } from '../../core/registry.js';
 import { Rng } from '../../core/rng.js';
 import { maxEvaluations } from '../../core/termination.js';
-import { splitRepair, type SplitRepairName } from '../../problems/nasc/best_split_repair.js';
+import { splitRepair } from '../../problems/nasc/best_split_repair.js';
 import { feasibilityScreening } from '../../problems/nasc/nasc_algorithm.js';
 import type { NascInfo, NascProblem } from '../../problems/nasc/problem.js';
-import type { Scenario } from '../../problems/nasc/scenario.js';
 import { CANDIDATE_NAMES } from '../../problems/nasc/search_space.js';
-import type { BnMode } from '../../workers/bn_statistics.js';
 import { CIFAR10_CLASSES } from '../../workers/cifar10.js';
 import { runStrategy } from '../compare/run_strategy.js';
 import { writeJsonAtomic } from '../io/atomic_write.js';
@@ -37,32 +36,10 @@ import { makeSearchCheckpoint, readSearchCheckpoint, restoreSearch, SEARCH_CHECK
 import { readSearchConfigFile, SEARCH_CONFIG_FILE } from '../resume/search_config_schema.js';
 import { checkClassCounts, checkLatenciesFinite } from '../validation/run_inputs.js';
 import { SearchProgress } from './progress.js';
+import type { SearchConfig } from './config.js';
 import { writeResults, type BaselineSummary, type FrontPoint, type HistoryEntry, type SearchResults } from './results.js';
 
-export interface SearchConfig {
-  readonly format: 'nasc-search';
-  readonly version: 2;
-  readonly scenario: Scenario;
-  readonly scenarioSource: string;
-  readonly seed: number;
-  /** Strategy spec: a registry name, optionally with parameters, e.g. `nasc(split-reset=0.3)`. */
-  readonly strategy: string;
-  readonly populationSize: number;
-  readonly evaluations: number;
-  readonly valImages: number;
-  readonly testImages: number;
-  readonly calibrationImages: number;
-  readonly bn: BnMode;
-  readonly weights: { readonly file: string; readonly sha256: string; readonly steps: number | null };
-  readonly lut: string | null;
-  /** Extra tables (e.g. from `nasc profile`) whose metrics override the LUT's. */
-  readonly profiles?: readonly string[];
-  /** How the search repairs the split gene (a strategy's own parameter wins). */
-  readonly splitRepair: SplitRepairName;
-  /** Baseline strategies run after the search on the same problem, and each one's budget of evaluations. */
-  readonly baselines: { readonly strategies: readonly string[]; readonly evaluations: number };
-  readonly versions: Record<string, string>;
-}
+export type { SearchConfig } from './config.js';
 
 export interface SearchRuntime {
   readonly dataDir: string;
@@ -71,6 +48,18 @@ export interface SearchRuntime {
   readonly progress: boolean;
   /** Aborted on Ctrl-C / SIGTERM (experiments/shutdown.ts): the run stops with an Interrupted error, its last checkpoint intact. */
   readonly signal?: AbortSignal;
+  /** Evaluate on `nasc worker`s through this Redis queue (never written into the results folder). */
+  readonly queue?: string;
+}
+
+/**
+ * The run id of a search's queue jobs: a hash of its configuration without the evaluation budget
+ * (which `--resume` may raise), so a resumed search — or the same search again — reuses the
+ * answers already in Redis; any other setting gives other jobs.
+ */
+export function searchRunId(config: SearchConfig): string {
+  const { evaluations: _budget, ...rest } = config;
+  return `search-${createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 32)}`;
 }
 
 export interface SearchSummary {
@@ -133,11 +122,13 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
     cacheDir: out,
     ...(runtime.workers === undefined ? {} : { workers: runtime.workers }),
     ...(signal === undefined ? {} : { signal }),
+    ...(runtime.queue === undefined ? {} : { queue: { url: runtime.queue, runId: searchRunId(config) } }),
   });
   const progress = new SearchProgress(runtime.progress, `nasc search ${config.scenario.name}`);
   let done = 0;
   try {
     setup.checkScenario(config.scenario);
+    await setup.checkQueue();
     checkClassCounts({ scenario: config.scenario.numClasses, weights: setup.numClasses, data: CIFAR10_CLASSES }, config.scenario.name);
     checkLatenciesFinite(setup.model(config.scenario), config.scenario);
     const problem = setup.problem(config.scenario);

@@ -3,7 +3,9 @@
 #   base     librsvg2-bin (SVG → PNG for plots)                      — runs and tests
 #   bench    python3-deap (peer timings for npm run bench:engine)
 #   training python3-torch, python3-onnx, python3-numpy (supernet training and fixtures)
-# Usage: experiments/setup/debian.sh [base] [bench] [training]   (default: base)
+#   queue    redis-server (distributed evaluation: the tests start their own instance; the service
+#            Debian enables on install is not used)
+# Usage: experiments/setup/debian.sh [base] [bench] [training] [queue]   (default: base)
 set -euo pipefail
 want=("$@")
 [ ${#want[@]} -eq 0 ] && want=(base)
@@ -13,7 +15,8 @@ for w in "${want[@]}"; do
     base) pkgs+=(librsvg2-bin) ;;
     bench) pkgs+=(python3-deap) ;;
     training) pkgs+=(python3-torch python3-onnx python3-numpy) ;;
-    *) echo "debian.sh: unknown component '$w' (base, bench, training)" >&2; exit 2 ;;
+    queue) pkgs+=(redis-server) ;;
+    *) echo "debian.sh: unknown component '$w' (base, bench, training, queue)" >&2; exit 2 ;;
   esac
 done
 missing=()

@@ -29,3 +29,27 @@ export interface AccuracyOracle {
   accuracy(queries: readonly SubnetQuery[]): Promise<AccuracyResult[]>;
   close?(): Promise<void>;
 }
+
+/** A query on the images [start, end) of an oracle's image set. */
+export interface RangeQuery extends SubnetQuery {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Correct top-1 predictions on a range (integers, so counts of adjacent ranges add up exactly). */
+export interface RangeCount {
+  readonly correct: number;
+  readonly images: number;
+  readonly failure?: string;
+}
+
+/**
+ * An oracle that can measure a query on part of its images and more of them later (racing: a
+ * first slice for every candidate, the rest only for those that can still matter). The count of
+ * [a, c) equals the count of [a, b) plus that of [b, c).
+ */
+export interface ImageRangeOracle extends AccuracyOracle {
+  /** Size of the image set; `accuracy` measures all of it. */
+  readonly imageCount: number;
+  count(queries: readonly RangeQuery[]): Promise<RangeCount[]>;
+}

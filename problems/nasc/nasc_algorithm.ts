@@ -6,7 +6,11 @@
  *     allowed value (SBX and polynomial mutation move an ordered integer in small steps, and the
  *     splits next to a good one are often slower, so they never cross to it),
  *   - feasibility screening: latency is known from the tables before any image is run, so only
- *     genomes that are not provably over the bound are evaluated (initial population included).
+ *     genomes that are not provably over the bound are evaluated (initial population included);
+ *   - optionally surrogate screening (`surrogate: true`): of 10 × offspring mated candidates, those
+ *     a predictor of accuracy ranks best — latency and the bound are exact and free, so only
+ *     accuracy is predicted (Problem.cheapEvaluate) — with feasibility screening until the
+ *     predictor has a population's worth of data.
  */
 import type { Mutation, Repair } from '../../core/components.js';
 import type { GenerationalAlgorithm } from '../../core/generational.js';
@@ -16,6 +20,7 @@ import type { Genome } from '../../core/variables.js';
 import { nsga2 } from '../../operators/algorithms/nsga2.js';
 import { RandomResetMutation } from '../../operators/mutation/random_reset.js';
 import { FeasibilityScreening } from '../../operators/screening/feasibility_screening.js';
+import { SurrogateScreening, type SurrogateScreeningOptions } from '../../operators/screening/surrogate_screening.js';
 import { MixedVariation } from '../../operators/variation/mixed_variation.js';
 import { VariationThenMutation } from '../../operators/variation/variation_then_mutation.js';
 import { DEFAULT_SPLIT_REPAIR, splitRepair, type SplitRepairName } from './best_split_repair.js';
@@ -42,6 +47,8 @@ export interface NascAlgorithmOptions {
   readonly crossoverProb?: number;
   /** Evaluate only genomes not provably over the latency bound (default true). */
   readonly feasibilityScreening?: boolean;
+  /** Surrogate screening of offspring by predicted accuracy (default off); options tune it. */
+  readonly surrogate?: boolean | Omit<SurrogateScreeningOptions, 'cheap' | 'fallback' | 'minTrainingSize'>;
   readonly initialGenomes?: readonly Genome[];
 }
 
@@ -52,12 +59,22 @@ export function nascAlgorithm(problem: NascProblem, options: NascAlgorithmOption
   const splitReset: Mutation[] = hasSplitGene && (options.splitResetProb ?? d.splitResetProb) > 0
     ? [new RandomResetMutation({ genes: [SPLIT_GENE], prob: options.splitResetProb ?? d.splitResetProb })]
     : [];
-  const screening = options.feasibilityScreening === false ? undefined : feasibilityScreening(problem);
+  const feasibility = options.feasibilityScreening === false ? undefined : feasibilityScreening(problem);
+  const populationSize = options.populationSize ?? d.populationSize;
+  const screening =
+    options.surrogate === undefined || options.surrogate === false
+      ? feasibility
+      : new SurrogateScreening({
+          ...(options.surrogate === true ? {} : options.surrogate),
+          minTrainingSize: populationSize,
+          cheap: (g) => problem.cheapEvaluate(g),
+          ...(feasibility === undefined ? {} : { fallback: feasibility }),
+        });
   return nsga2<NascInfo>(
     problem.space,
     {
       name: 'nasc-nsga2',
-      populationSize: options.populationSize ?? d.populationSize,
+      populationSize,
       variation: splitReset.length === 0 ? mixed : new VariationThenMutation(mixed, splitReset),
       repair: options.repair ?? splitRepair(problem, options.splitRepair ?? DEFAULT_SPLIT_REPAIR),
       duplicateScope: 'archive',

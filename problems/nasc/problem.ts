@@ -14,6 +14,7 @@ import type { CheapEvaluation, Problem } from '../../core/problem.js';
 import type { SearchSpace } from '../../core/space.js';
 import type { Genome } from '../../core/variables.js';
 import { AccuracyCache, accuracyKeyOf } from './accuracy_cache.js';
+import type { ImageRacing } from './image_racing.js';
 import { PAYLOAD_PRECISIONS, type AccuracyOracle, type AccuracyResult, type PayloadPrecision } from './accuracy_oracle.js';
 import type { LatencyTable } from './latency_table.js';
 import { SplitLatencyModel, type LatencyBreakdown } from './latency_model.js';
@@ -29,6 +30,10 @@ export interface NascInfo {
   /** Top-1 accuracy in [0, 1] (NaN when the oracle failed). */
   readonly accuracy: number;
   readonly images: number;
+  /** Wilson interval of the accuracy (racing only; problems/nasc/image_racing.ts). */
+  readonly interval?: readonly [number, number];
+  /** Racing stopped the measurement early: the candidate could not reach the front (racing only). */
+  readonly stoppedEarly?: boolean;
   /** The accuracy cache key: 'exact' or '<precision>@<split>'. */
   readonly accuracyKey: string;
   readonly latency: LatencyBreakdown;
@@ -47,6 +52,11 @@ export interface NascProblemOptions {
   readonly cache?: AccuracyCache;
   /** close() also closes the oracle (a problem built for one comparison owns its worker pool). */
   readonly ownsOracle?: boolean;
+  /**
+   * Racing on images (one per run): evaluate() measures each candidate on as many validation
+   * images as it needs to be ruled out of the front, or in full (problems/nasc/image_racing.ts).
+   */
+  readonly racing?: ImageRacing;
 }
 
 export const OBJECTIVE_ERROR = 'error';
@@ -72,6 +82,7 @@ export class NascProblem implements Problem<NascInfo> {
   readonly oracle: AccuracyOracle;
   readonly repair: PrivacyRepair;
   readonly cache: AccuracyCache;
+  readonly racing: ImageRacing | undefined;
   private readonly ownsOracle: boolean;
 
   constructor(opts: NascProblemOptions) {
@@ -81,6 +92,10 @@ export class NascProblem implements Problem<NascInfo> {
     this.model = opts.model;
     this.oracle = opts.oracle;
     this.cache = opts.cache ?? new AccuracyCache(opts.oracle);
+    this.racing = opts.racing;
+    if (this.racing !== undefined && (this.racing.store as unknown) !== this.cache.oracle) {
+      throw new Error('NascProblem: racing must measure through the accuracy cache\'s oracle (a MeasurementStore), so both share one set of counts');
+    }
     if (this.cache.oracle !== opts.oracle) throw new Error('NascProblem: the shared accuracy cache wraps another oracle');
     this.layout = opts.layout ?? scenarioLayout(s);
     this.space = nascSearchSpace(this.layout);
@@ -129,7 +144,24 @@ export class NascProblem implements Problem<NascInfo> {
   }
 
   async evaluate(genomes: readonly Genome[]): Promise<Evaluation<NascInfo>[]> {
-    return this.evaluateDecoded(genomes.map((g) => this.decode(g)));
+    const decoded = genomes.map((g) => this.decode(g));
+    if (this.racing === undefined) return this.evaluateDecoded(decoded);
+    const candidates = decoded.map((d) => {
+      const latency = this.model.breakdown(d.architecture, d.split, d.precision);
+      const feasible = latency.totalMs <= this.scenario.latencyBoundMs && d.split >= this.scenario.sMin;
+      return { decoded: d, latencyMs: latency.totalMs, feasible };
+    });
+    const raced = await this.racing.race(candidates);
+    return decoded.map((d, i) => {
+      const r = raced[i] as (typeof raced)[number];
+      const acc: AccuracyResult = { accuracy: r.accuracy, images: r.images, ...(r.failure === undefined ? {} : { failure: r.failure }) };
+      return this.evaluation(d, acc, { interval: r.interval, stoppedEarly: r.stopped });
+    });
+  }
+
+  /** The same problem measuring through another racing instance (one per run: its front is the run's state). */
+  withRacing(racing: ImageRacing): NascProblem {
+    return new NascProblem({ scenario: this.scenario, model: this.model, oracle: this.oracle, layout: this.layout, cache: this.cache, name: this.name, racing });
   }
 
   /** Accuracy of decoded genomes through the shared cache (one oracle batch for all misses). */
@@ -156,10 +188,10 @@ export class NascProblem implements Problem<NascInfo> {
 
   /** The same scenario, model and accuracy cache with another genome layout (e.g. a fixed split). */
   withLayout(layout: GenomeLayout, name?: string): NascProblem {
-    return new NascProblem({ scenario: this.scenario, model: this.model, oracle: this.oracle, layout, cache: this.cache, name: name ?? `${this.name}[${layoutLabel(layout)}]` });
+    return new NascProblem({ scenario: this.scenario, model: this.model, oracle: this.oracle, layout, cache: this.cache, name: name ?? `${this.name}[${layoutLabel(layout)}]`, ...(this.racing === undefined ? {} : { racing: this.racing }) });
   }
 
-  private evaluation(d: DecodedGenome, acc: AccuracyResult): Evaluation<NascInfo> {
+  private evaluation(d: DecodedGenome, acc: AccuracyResult, racing?: Pick<NascInfo, 'interval' | 'stoppedEarly'>): Evaluation<NascInfo> {
     const latency = this.model.breakdown(d.architecture, d.split, d.precision);
     const s = this.scenario;
     const info: NascInfo = {
@@ -169,6 +201,7 @@ export class NascProblem implements Problem<NascInfo> {
       accuracy: acc.accuracy,
       images: acc.images,
       accuracyKey: accuracyKeyOf(d),
+      ...racing,
       latency,
       withinBound: latency.totalMs <= s.latencyBoundMs,
       privacyViolated: d.split < s.sMin,

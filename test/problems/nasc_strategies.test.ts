@@ -79,6 +79,23 @@ describe('split operators', () => {
     assert.ok(plain.filter((i) => i.cv === 0).length < feasible);
   });
 
+  it('surrogate screening on NASC predicts accuracy only, stays feasible, and resumes bit-identically', async () => {
+    const p = problemOf({ latencyBoundMs: 25, precision: 'int8' });
+    const make = (seed: number) => nascAlgorithm(p, { populationSize: 10, surrogate: { surrogate: 'ridge', candidateFactor: 4 } }, Rng.fromSeed(seed));
+    const a = make(5);
+    const evaluated = await run(p, a, 60);
+    assert.equal(evaluated.length, 60);
+    assert.ok(evaluated.filter((i) => i.cv === 0).length >= 55, 'exact latency keeps the screened offspring within the bound');
+    const state = JSON.parse(JSON.stringify(a.saveState())) as ReturnType<typeof a.saveState>;
+    const screening = (state.extra as { screening: { pairs: [number[], number[]][] } }).screening;
+    assert.ok(screening.pairs.length > 0 && screening.pairs.every(([pred, truth]) => pred.length === 1 && truth.length === 1), 'one predicted target: the error');
+    const b = make(99);
+    b.loadState(state);
+    await run(p, a, 90);
+    await run(p, b, 90);
+    assert.deepEqual(b.saveState(), a.saveState());
+  });
+
   it('property: no point of a lossless-payload front is dominated by its own architecture at another split', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -36,6 +36,10 @@ test('image ranges follow the batch grid and cover every image once', () => {
   assert.deepEqual(imageRanges(30, 8, 10), [[0, 8], [8, 16], [16, 24], [24, 30]]);
   assert.deepEqual(imageRanges(30, 8, 1), [[0, 30]]);
   assert.deepEqual(imageRanges(0, 8, 3), [[0, 0]]);
+  // From an offset (a later slice of a raced query): inner cuts stay on the grid.
+  assert.deepEqual(imageRanges(14, 8, 2, 16), [[16, 24], [24, 30]]);
+  assert.deepEqual(imageRanges(10, 8, 3, 12), [[12, 16], [16, 22]]);
+  assert.deepEqual(imageRanges(4, 8, 1, 4), [[4, 8]]);
 });
 
 test('1 and 2 workers give identical accuracies, equal to a plain session; whole-net queries share a result', async () => {
@@ -81,6 +85,38 @@ test('recalibrated BN: identical with 1 and 2 workers', async () => {
   }
   assert.deepEqual(results[0], results[1]);
   assert.ok(results[0]?.every((a) => a >= 0 && a <= 1));
+});
+
+test('counts on image ranges add up to the full accuracy; BN statistics are recalibrated once per architecture', async () => {
+  const counts: number[][] = [];
+  for (const workers of [1, 2]) {
+    const oracle = new OnnxAccuracyOracle({ weights: STORE, images: IMAGES, workers, batchSize: 8, bn: 'recalibrate', calibration: CALIBRATION, calibrationBatchSize: 8 });
+    try {
+      // Slices first (racing), on and off the batch grid, then the rest, then the cached whole.
+      const q = QUERIES[1] as SubnetQuery;
+      const first = await oracle.count([{ ...q, start: 0, end: 12 }, { ...(QUERIES[2] as SubnetQuery), start: 0, end: 12 }]);
+      const rest = await oracle.count([{ ...q, start: 12, end: 30 }]);
+      const [whole] = await oracle.accuracy([q]);
+      assert.equal((first[0]?.correct ?? NaN) + (rest[0]?.correct ?? NaN), Math.round((whole?.accuracy ?? NaN) * 30));
+      assert.deepEqual([first[0]?.images, rest[0]?.images], [12, 18]);
+      // Another split and precision of A, and B again: no new recalibration.
+      const more = await oracle.accuracy([QUERIES[0] as SubnetQuery, QUERIES[4] as SubnetQuery]);
+      assert.equal(oracle.stats.calibrations, 2, 'A and B recalibrated once each');
+      counts.push([first[0]?.correct ?? NaN, first[1]?.correct ?? NaN, rest[0]?.correct ?? NaN, ...more.map((r) => r.accuracy)]);
+      await assert.rejects(oracle.count([{ ...q, start: 20, end: 31 }]), InputError);
+    } finally {
+      await oracle.close();
+    }
+  }
+  assert.deepEqual(counts[0], counts[1]);
+  // A fresh pool that never cached A's statistics gives the same accuracy for it.
+  const fresh = new OnnxAccuracyOracle({ weights: STORE, images: IMAGES, workers: 2, batchSize: 8, bn: 'recalibrate', calibration: CALIBRATION, calibrationBatchSize: 8 });
+  try {
+    const [r] = await fresh.accuracy([QUERIES[0] as SubnetQuery]);
+    assert.equal(r?.accuracy, counts[0]?.[3]);
+  } finally {
+    await fresh.close();
+  }
 });
 
 test('a query whose worker throws or dies is retried, then reported failed; the others complete', async () => {

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../../core/errors.js';
+import { formatReport } from '../../compare/format_report.js';
 import { runCompare, type CompareArgs, type CompareReport } from '../../compare/run_compare.js';
 import { algorithms, problems } from '../../plugins.js';
 import { positiveInteger } from '../validate.js';
@@ -12,6 +13,9 @@ interface CompareCliArgs {
   objectives?: number;
   scenario?: string;
   'val-images'?: number;
+  'test-images'?: number;
+  'calibration-images'?: number;
+  'cache-dir'?: string;
   'split-repair'?: string;
   weights?: string;
   strategies: string;
@@ -48,6 +52,9 @@ export async function compareFromCli(args: CompareCliArgs): Promise<CompareRepor
     ...(args.objectives === undefined ? {} : { objectives: args.objectives }),
     ...(args.scenario === undefined ? {} : { scenario: args.scenario }),
     ...(args['val-images'] === undefined ? {} : { valImages: args['val-images'] }),
+    ...(args['test-images'] === undefined ? {} : { testImages: args['test-images'] }),
+    ...(args['calibration-images'] === undefined ? {} : { calibrationImages: args['calibration-images'] }),
+    ...(args['cache-dir'] === undefined ? {} : { cacheDir: args['cache-dir'] }),
     ...(args['split-repair'] === undefined ? {} : { splitRepair: args['split-repair'] }),
     ...(args.weights === undefined ? {} : { weights: args.weights }),
     ...(args.pop === undefined ? {} : { pop: args.pop }),
@@ -61,33 +68,6 @@ export async function compareFromCli(args: CompareCliArgs): Promise<CompareRepor
   return runCompare(compareArgs, { problems, algorithms, module: pluginsModule });
 }
 
-/** A plain-text table: final median [q1, q3] per strategy and indicator, then who leads at each budget. */
-export function formatReport(report: CompareReport): string {
-  const names = Object.keys(report.strategies);
-  const indicators = report.indicators;
-  const cell = (s: { median: number; q1: number; q3: number } | undefined) => (s === undefined ? '—' : `${fmt(s.median)} [${fmt(s.q1)}, ${fmt(s.q3)}]`);
-  const header = ['strategy', ...indicators];
-  const rows = names.map((n) => [n, ...indicators.map((ind) => cell(report.strategies[n]?.[ind]))]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (r: readonly string[]) => r.map((c, i) => c.padEnd(widths[i] as number)).join('  ');
-  const out = [`${report.problem}: ${report.evaluations} evaluations, seeds ${report.seeds[0]}..${report.seeds[report.seeds.length - 1]} (median [q1, q3])`, line(header), ...rows.map(line)];
-  for (const b of report.atBudgets) {
-    const leads = indicators.map((ind) => {
-      const l = b.leader[ind];
-      return l === undefined ? '' : `${ind}: ${l.strategy}${l.p === undefined ? '' : ` (p=${fmt(l.p)} vs ${l.runnerUp})`}`;
-    });
-    out.push(`at ${b.evaluations}: ${leads.filter((s) => s !== '').join('; ')}`);
-  }
-  if (report.files.length > 0) out.push(`wrote ${report.files.length} files to ${report.files[0]?.replace(/[\\/][^\\/]*$/, '')}`);
-  return `${out.join('\n')}\n`;
-}
-
-function fmt(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x !== 0 && Math.abs(x) < 1e-3) return x.toExponential(2);
-  return Number(x.toPrecision(4)).toString();
-}
-
 export const compareCommand: CommandModule<object, CompareCliArgs> = {
   command: 'compare',
   describe: 'Compare search strategies on one problem: same budget, several seeds, indicators, p-values, plots',
@@ -98,16 +78,19 @@ export const compareCommand: CommandModule<object, CompareCliArgs> = {
       .option('device', { type: 'string', describe: 'device of a tabular problem (nb201: raspi4, pixel3, eyeriss, fpga)' })
       .option('scenario', { type: 'string', describe: 'nasc: scenario name or file (default: default)' })
       .option('val-images', { coerce: positiveInteger('val-images'), describe: 'nasc: validation images per candidate (default 200)' })
-      .option('split-repair', { type: 'string', describe: 'nasc: privacy (default) | best' })
+      .option('test-images', { coerce: positiveInteger('test-images', true), describe: 'nasc: test images each run\'s front is re-measured on (default 2000; 0: none)' })
+      .option('calibration-images', { coerce: positiveInteger('calibration-images'), describe: 'nasc: training images for per-subnet BN recalibration (default 128)' })
+      .option('cache-dir', { type: 'string', describe: 'nasc: folder for disk-backed accuracy caches, shared by reruns' })
+      .option('split-repair', { type: 'string', describe: 'nasc: best (default) | none (the paper\'s free split gene)' })
       .option('weights', { type: 'string', describe: 'nasc: weight store .json (default: the shipped one)' })
       .option('variables', { type: 'number', describe: 'number of variables of a scalable benchmark', coerce: positiveInteger('variables') })
       .option('objectives', { type: 'number', describe: 'number of objectives of a scalable benchmark', coerce: positiveInteger('objectives') })
-      .option('strategies', { type: 'string', demandOption: true, describe: 'comma-separated strategy names (nasc list algorithms)' })
+      .option('strategies', { type: 'string', demandOption: true, describe: 'comma-separated strategies, each name or name(key=value,…) (nasc list algorithms)' })
       .option('seeds', { type: 'number', default: 10, describe: 'runs per strategy (seeds seed..seed+K-1)', coerce: positiveInteger('seeds') })
       .option('evaluations', { type: 'number', demandOption: true, describe: 'budget of distinct evaluations per run', coerce: positiveInteger('evaluations') })
       .option('seed', { type: 'number', default: 1, describe: 'base seed', coerce: positiveInteger('seed', true) })
       .option('pop', { type: 'number', describe: 'population / batch size for every strategy', coerce: positiveInteger('pop') })
-      .option('workers', { type: 'number', default: 1, describe: 'worker threads (same results as sequential)', coerce: positiveInteger('workers') })
+      .option('workers', { type: 'number', default: 1, describe: 'worker threads (same results as sequential; nasc: inference threads)', coerce: positiveInteger('workers') })
       .option('report-at', { type: 'string', describe: 'budgets for the "who leads" table, e.g. 500,1000,1500 (default ⅓, ⅔, all)' })
       .option('out', { type: 'string', describe: 'directory for compare.json, CSV tables and SVG/PNG plots' })
       .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })

@@ -58,6 +58,7 @@ export interface SearchArgs {
   lut?: string;
   profile?: string[];
   workers?: number;
+  queue?: string;
   'data-dir'?: string;
   out?: string;
   resume?: string;
@@ -165,7 +166,7 @@ async function claimAndSearch(args: SearchArgs, signal: AbortSignal) {
   try {
     return await runSearch(
       config,
-      { dataDir, out: folder.dir, progress: args.progress && !args.json ? true : args.progress, signal, ...(args.workers === undefined ? {} : { workers: args.workers }) },
+      { dataDir, out: folder.dir, progress: args.progress && !args.json ? true : args.progress, signal, ...(args.workers === undefined ? {} : { workers: args.workers }), ...(args.queue === undefined ? {} : { queue: args.queue }) },
       resume,
     );
   } catch (e) {
@@ -230,6 +231,7 @@ export const searchCommandModule: CommandModule<object, SearchArgs> = {
       .option('lut', { type: 'string', describe: 'latency table (default: $NASC_DATA/hw-nas-bench/fbnet_cifar100_lut.json)' })
       .option('profile', { type: 'string', array: true, describe: 'tables from `nasc profile` (their devices become usable as --device/--server)' })
       .option('workers', { type: 'number', describe: `worker threads (default ${os.availableParallelism()}); results do not depend on it`, coerce: workersFlag })
+      .option('queue', { type: 'string', describe: 'evaluate on `nasc worker`s through this Redis queue: redis://host:port[/db] or rediss://… (password also from $NASC_REDIS_PASSWORD); results do not depend on it' })
       .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
       .option('out', { type: 'string', describe: 'results folder (default results/search-<scenario>-seed<seed>)' })
       .option('resume', { type: 'string', describe: 'continue the search in this results folder' })

@@ -1,0 +1,34 @@
+import * as Plot from '@observablehq/plot';
+import path from 'node:path';
+import type { CellSummary } from '../reproduce/paper_analysis.js';
+import { writePlot } from './render.js';
+
+const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1'];
+
+/**
+ * Latency reduction of `compared` against `reference` at matched test accuracy, against bandwidth:
+ * one line per latency bound (median over seeds), inter-quartile bars.
+ */
+export function drawReductionFigure(out: string, cells: readonly CellSummary[], compared: string, reference: string): string[] {
+  const rows = cells.flatMap((c) => {
+    const s = c.reductions[compared]?.spread;
+    return s === null || s === undefined ? [] : [{ bandwidth: c.bandwidthMbps, bound: `${c.boundMs} ms`, median: s.median, q1: s.q1, q3: s.q3 }];
+  });
+  if (rows.length === 0) return [];
+  const bounds = [...new Set(rows.map((r) => r.bound))];
+  const file = path.join(out, `reduction-${compared.replace(/[^a-zA-Z0-9_.=-]+/g, '_')}`);
+  return writePlot(file, {
+    title: `${compared} vs ${reference}: latency reduction at matched test accuracy`,
+    width: 720,
+    height: 420,
+    grid: true,
+    x: { type: 'log', label: 'uplink bandwidth (Mbit/s)', ticks: [...new Set(rows.map((r) => r.bandwidth))] },
+    y: { label: 'latency reduction (%), median and IQR over seeds' },
+    color: { legend: true, domain: bounds, range: PALETTE },
+    marks: [
+      Plot.ruleY([0], { stroke: '#999' }),
+      Plot.ruleX(rows, { x: 'bandwidth', y1: 'q1', y2: 'q3', stroke: 'bound', strokeWidth: 2, dx: 0 }),
+      Plot.line(rows, { x: 'bandwidth', y: 'median', stroke: 'bound', marker: 'circle' }),
+    ],
+  });
+}
