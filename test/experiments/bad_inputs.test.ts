@@ -298,6 +298,7 @@ function buildCases(): void {
     { cls: 'numbers', name: 'run-variables-huge', args: ['run', '--problem', 'zdt1', '--generations', '2', '--variables', '100000000'], expect: ['--variables must be an integer in 1..10000'] },
     { cls: 'numbers', name: 'run-evaluations-huge', args: ['run', '--problem', 'zdt1', '--evaluations', '1000000000000'], expect: ['--evaluations must be an integer in 1..100000000'] },
     { cls: 'numbers', name: 'run-generations-negative', args: ['run', '--problem', 'zdt1', '--generations', '-1'], expect: ['--generations must be a non-negative integer, got -1'] },
+    { cls: 'numbers', name: 'latency-bandwidth-1e-320', args: ['latency', '--scenario', 'default', '--arch', 'k3_e1', '--split', '1', '--bandwidth', '1e-320'], expect: ['not a finite number of ms', 'bandwidth 1e-320'] },
     { cls: 'numbers', name: 'latency-split-23', args: ['latency', '--scenario', 'default', '--arch', 'k3_e1', '--split', '23'], expect: ['--split must be an integer in 0..22, got 23'] },
     { cls: 'numbers', name: 'profile-runs-zero', args: ['profile', '--runs', '0', '--weights', tiny], expect: ['--runs must be a positive integer, got 0'] },
     { cls: 'numbers', name: 'data-fetch-size-zero', args: ['data', 'fetch', 'cifar10', '--size', '0', '--data-dir', path.join(tmp, 'fetch-here')], expect: ['--size must be a positive integer, got 0'], absent: [path.join(tmp, 'fetch-here')] },

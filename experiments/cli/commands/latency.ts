@@ -15,6 +15,7 @@ import { loadScenario, type Scenario } from '../../../problems/nasc/scenario.js'
 import { resolveScenario } from '../../scenarios.js';
 import { MAX_SPLIT, architectureNames, parseArchitecture } from '../../../problems/nasc/search_space.js';
 import { resolveDataDir } from '../options.js';
+import { checkLatenciesFinite } from '../../validation/run_inputs.js';
 
 export interface LatencyArgs {
   scenario?: string;
@@ -83,6 +84,8 @@ export function latencyReport(args: LatencyArgs): LatencyReport {
   const lut = args.lut ?? dataFile(resolveDataDir(args['data-dir']), 'fbnetLut');
   const table = LatencyTable.merge([loadLatencyTable(lut), ...(args.profile ?? []).map(loadLatencyTable)]);
   const model = SplitLatencyModel.fromTable(table, { device, server, link, numClasses });
+  // A link too slow for a double (1e-320 Mbit/s) would print null: refuse it like bad input.
+  checkLatenciesFinite(model, { name: scenario?.name ?? 'from the flags', precision });
   return { ...model.breakdown(architecture, split, precision), architecture: architectureNames(architecture), split, precision, device, server, link };
 }
 
