@@ -1,24 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../core/package_root.js';
 
-let root: string | undefined;
-
-/** Nearest ancestor with the nasc package.json (works from source and from dist/). */
-export function packageRoot(): string {
-  if (root !== undefined) return root;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'nasc') {
-      root = dir;
-      return dir;
-    }
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('cannot find the nasc package root');
-    dir = up;
-  }
-}
+export { packageRoot };
 
 /** The trained weight store shipped with nasc. */
 export function defaultWeights(): string {

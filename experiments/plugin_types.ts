@@ -28,6 +28,8 @@ export interface ProblemOptions {
   readonly cacheDir?: string;
   /** NASC: worker threads of the accuracy pool. */
   readonly oracleWorkers?: number;
+  /** NASC: measure accuracy on `nasc worker`s through this Redis queue URL (never written to outputs). */
+  readonly queue?: string;
 }
 
 const PROBLEM_OPTION_KEYS = [
@@ -43,6 +45,7 @@ const PROBLEM_OPTION_KEYS = [
   'calibrationImages',
   'cacheDir',
   'oracleWorkers',
+  'queue',
 ] as const satisfies readonly (keyof ProblemOptions)[];
 
 /** The problem options of `source` that are set (a flag not given stays absent, not undefined). */
@@ -80,6 +83,8 @@ export interface ProblemInstance<Info = unknown> {
    * a comparison runs its jobs one after another in this thread, sharing the problem and its caches.
    */
   readonly runsInProcess?: boolean;
+  /** Checks what can only be checked asynchronously (e.g. that a queue's Redis answers) before any run. */
+  ready?(): Promise<void>;
   /** Releases what the instance holds (worker pools); default: the problem's own close(). */
   close?(): Promise<void>;
 }

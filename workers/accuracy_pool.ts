@@ -428,7 +428,8 @@ export function workerEntry(): { filename: string; execArgv?: string[] } {
   const here = fileURLToPath(import.meta.url);
   const ext = path.extname(here);
   const filename = path.join(path.dirname(here), `evaluate_worker${ext}`);
-  return ext === '.ts' ? { filename, execArgv: ['--import', 'tsx'] } : { filename };
+  // tsx resolved from here, not from the working directory: the CLI may run from anywhere.
+  return ext === '.ts' ? { filename, execArgv: ['--import', import.meta.resolve('tsx')] } : { filename };
 }
 
 function sharedFloat(pixels: Uint8Array, normalization: Parameters<typeof toFloatBatch>[1]): SharedArrayBuffer {

@@ -55,11 +55,9 @@ function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
 }
 
-// Through npm's bin link argv[1] is the link (…/.bin/nasc): compare the real path.
-const entry = process.argv[1] === undefined ? '' : realpathSync(process.argv[1]);
-const isEntry = /experiments[\\/]cli[\\/]main\.(ts|js)$/.test(entry);
-if (isEntry) {
-  main(process.argv.slice(2)).then(
+/** Runs the CLI as a program: exit code 0/1/2, an unexpected error printed with its stack (exit 1). */
+export function runMain(argv: readonly string[]): void {
+  main(argv).then(
     (code) => {
       process.exitCode = code;
     },
@@ -69,3 +67,7 @@ if (isEntry) {
     },
   );
 }
+
+// Run directly (tsx experiments/cli/main.ts, node dist/…/main.js); bin/nasc.js calls runMain itself.
+const entry = process.argv[1] === undefined ? '' : realpathSync(process.argv[1]);
+if (/experiments[\\/]cli[\\/]main\.(ts|js)$/.test(entry)) runMain(process.argv.slice(2));

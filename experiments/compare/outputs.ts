@@ -2,6 +2,7 @@ import * as Plot from '@observablehq/plot';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../io/atomic_write.js';
+import { writeCompareReportHtml } from '../report/compare_report.js';
 import { writePlot } from '../report/render.js';
 import type { CompareResult } from './compare.js';
 
@@ -15,7 +16,7 @@ const UNPLOTTED = new Set(['distinctEvaluations']);
  * summary.csv (final median/q1/q3/mean per strategy and indicator), pvalues.csv, budgets.csv
  * (the same table at each reporting budget, with the leader), curves.csv (every run's indicator
  * values at every checkpoint), and one plot per indicator — median line and inter-quartile band
- * vs evaluations — as SVG (and PNG where rsvg-convert exists). Returns the files written.
+ * vs evaluations — as SVG and PNG, and report.html (all of it on one offline page). Returns the files written.
  */
 export function writeCompareOutputs(dir: string, result: CompareResult): string[] {
   mkdirSync(dir, { recursive: true });
@@ -61,6 +62,7 @@ export function writeCompareOutputs(dir: string, result: CompareResult): string[
     if (UNPLOTTED.has(ind)) continue;
     files.push(...plotIndicator(path.join(dir, safeName(ind)), result, ind, names));
   }
+  files.push(writeCompareReportHtml(dir));
   return files;
 }
 

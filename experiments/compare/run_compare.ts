@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { parsePluginSpec, splitSpecList } from '../../core/registry.js';
-import { resolveDataDir } from '../cli/options.js';
+import { resolveDataDir } from '../data/data_dir.js';
 import { closeInstance, problemOptionsOf, type ProblemInstance, type ProblemOptions } from '../plugin_types.js';
 import { compare, defaultCheckpoints, type CompareResult, type JobRunner } from './compare.js';
 import { writeCompareOutputs } from './outputs.js';
@@ -64,6 +64,7 @@ export async function runCompare(args: CompareArgs, registry: CompareRegistry): 
   const dataDir = () => resolveDataDir(args.dataDir);
   // Build the problem here first: bad flags fail before any worker starts.
   const instance: ProblemInstance = problemFromRegistry(registry, args.problem, plain, dataDir);
+  await instance.ready?.();
   const strategies: RegistryStrategy[] = specs.map((spec) => ({
     label: spec.label,
     algorithm: spec.name,

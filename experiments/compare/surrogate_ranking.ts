@@ -14,7 +14,7 @@ import type { Genome } from '../../core/variables.js';
 import { kendallTau, spearmanRho } from '../../operators/surrogate/rank_correlation.js';
 import { SURROGATE_KINDS, SurrogateModel, type SurrogateKind } from '../../operators/surrogate/surrogate_model.js';
 import { UniformSampling } from '../../operators/sampling/uniform.js';
-import { resolveDataDir } from '../cli/options.js';
+import { resolveDataDir } from '../data/data_dir.js';
 import { problems } from '../plugins.js';
 
 export interface RankingRow {

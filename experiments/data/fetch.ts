@@ -37,6 +37,11 @@ export interface FetchOptions {
   readonly progress?: ProgressMode;
   /** Give up when the server sends nothing for this long (ms; default 60 s). */
   readonly idleTimeoutMs?: number;
+  /**
+   * Called once the server has answered, before any progress output: the place for an
+   * announcement, so that an unreachable server prints only its error line.
+   */
+  readonly onStart?: (totalBytes: number | undefined) => void;
 }
 
 export interface FetchResult {
@@ -104,7 +109,19 @@ export async function fetchDataset(options: FetchOptions): Promise<FetchResult> 
     const archive = path.join(dataDir, `.${spec.archiveName}.${process.pid}.part`);
     cleanup.file(archive);
     const mode = options.progress ?? 'auto';
-    const progress = downloadProgress(mode, `${spec.name}: download`);
+    const shown = downloadProgress(mode, `${spec.name}: download`);
+    const onStart = options.onStart;
+    const progress =
+      onStart === undefined
+        ? shown
+        : {
+            start: (total: number | undefined) => {
+              onStart(total);
+              shown?.start(total);
+            },
+            update: (bytes: number) => shown?.update(bytes),
+            stop: () => shown?.stop(),
+          };
     const got = await download({
       url,
       file: archive,

@@ -4,6 +4,7 @@
  * feasibility screening every strategy applies, indicators over what a run evaluated, and the
  * re-measurement of each run's reported points on held-out test images.
  */
+import { createHash } from 'node:crypto';
 import type { Individual } from '../../core/individual.js';
 import { DEFAULT_BN_MODE } from '../../workers/accuracy_pool.js';
 import { parseSplitRepair, splitRepair } from '../../problems/nasc/best_split_repair.js';
@@ -31,17 +32,25 @@ export function nascProblemInstance(s: ProblemSettings): ProblemInstance<NascInf
     bn: DEFAULT_BN_MODE,
     ...(s.oracleWorkers === undefined ? {} : { workers: s.oracleWorkers }),
     ...(s.cacheDir === undefined ? {} : { cacheDir: s.cacheDir }),
+    ...(s.queue === undefined ? {} : { queue: { url: s.queue, runId: compareRunId(s) } }),
   });
   const problem = setup.problem(scenario);
   return {
     problem,
     runsInProcess: true,
+    ready: () => setup.checkQueue(),
     close: () => setup.close(),
     repair: splitRepair(problem, repairName),
     screening: feasibilityScreening(problem),
     indicators: (evaluated: readonly Individual<NascInfo>[]) => nascIndicators(evaluated),
     heldOut: (evaluated: readonly Individual<NascInfo>[]) => nascHeldOut(setup, problem, evaluated),
   };
+}
+
+/** Queue jobs of a comparison are scoped by its problem settings (the URL itself excluded), so a rerun reuses them. */
+function compareRunId(s: ProblemSettings): string {
+  const { queue: _url, dataDir: _dir, oracleWorkers: _workers, ...rest } = s;
+  return `compare-${createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 32)}`;
 }
 
 /** Best feasible validation accuracy and the share of evaluations that were feasible. */

@@ -16,7 +16,7 @@ import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
 import { NascProblem } from '../../problems/nasc/problem.js';
 import { scenarioLink, type Scenario } from '../../problems/nasc/scenario.js';
 import type { DecodedGenome, GenomeLayout } from '../../problems/nasc/search_space.js';
-import { DATA_FILES } from '../../problems/data_dir.js';
+import { dataFile } from '../../problems/data_dir.js';
 import { DEFAULT_BATCH_SIZE, OnnxAccuracyOracle, type UintImages } from '../../workers/accuracy_pool.js';
 import { describeImageSet } from '../../workers/queue/image_set.js';
 import { QueueAccuracyOracle, queueOracle } from '../../workers/queue/queue_oracle.js';
@@ -33,7 +33,9 @@ export interface NascSetupOptions {
   readonly weights: string;
   /** When set, the store must still have this sha256 (a resumed run). */
   readonly expectedSha256?: string;
-  /** Latency table (default: the data directory's HW-NAS-Bench FBNet table). */
+  /** Where the tables are looked for first (default: dataDir); the shipped ones otherwise (problems/data_dir.ts). */
+  readonly tablesDir?: string;
+  /** Latency table (default: the HW-NAS-Bench FBNet table). */
   readonly lut?: string | null;
   /** Extra tables (e.g. from `nasc profile`) whose metrics override the LUT's. */
   readonly profiles?: readonly string[];
@@ -78,8 +80,8 @@ export class NascSetup {
   /** Loads and checks everything; throws an InputError (nothing started, nothing written) on bad input. */
   constructor(options: NascSetupOptions) {
     this.options = options;
-    const lut = options.lut ?? path.join(options.dataDir, DATA_FILES.fbnetLut);
-    if (!existsSync(lut)) throw new InputError(`latency table ${lut} not found (set --data-dir / NASC_DATA, or --lut)`);
+    const lut = options.lut ?? dataFile(options.tablesDir ?? options.dataDir, 'fbnetLut');
+    if (!existsSync(lut)) throw new InputError(`latency table ${lut} not found`);
     this.table = LatencyTable.merge([loadLatencyTable(lut), ...(options.profiles ?? []).map((f) => loadLatencyTable(f))]);
     this.weightsFile = path.resolve(options.weights);
     this.store = loadWeightStore(this.weightsFile);

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import { writeFileAtomic } from '../io/atomic_write.js';
+import { svgToPng } from './png.js';
 
 export type PlotOptions = Plot.PlotOptions;
 
@@ -52,30 +52,10 @@ function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-let rsvgAvailable: boolean | undefined;
-
-/** Whether `rsvg-convert` (Debian librsvg2-bin) is on PATH. */
-export function canRasterise(): boolean {
-  if (rsvgAvailable === undefined) {
-    rsvgAvailable = spawnSync('rsvg-convert', ['--version'], { stdio: 'ignore' }).status === 0;
-  }
-  return rsvgAvailable;
-}
-
-/**
- * Writes `<base>.svg` and, where rsvg-convert exists, `<base>.png` (both atomically).
- * Returns the files written.
- */
+/** Writes `<base>.svg` and `<base>.png` (both atomically). Returns the files written. */
 export function writePlot(base: string, options: PlotOptions): string[] {
   const svg = renderSvg(options);
   writeFileAtomic(`${base}.svg`, svg);
-  const files = [`${base}.svg`];
-  if (canRasterise()) {
-    const r = spawnSync('rsvg-convert', ['--format', 'png', '--zoom', '2', '--background-color', 'white'], { input: svg, maxBuffer: 64 * 1024 * 1024 });
-    if (r.status === 0 && r.stdout.length > 0) {
-      writeFileAtomic(`${base}.png`, r.stdout);
-      files.push(`${base}.png`);
-    }
-  }
-  return files;
+  writeFileAtomic(`${base}.png`, svgToPng(svg));
+  return [`${base}.svg`, `${base}.png`];
 }

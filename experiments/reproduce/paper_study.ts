@@ -26,6 +26,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../io/atomic_write.js';
 import { nascHeldOut } from '../nasc/held_out.js';
 import { nascIndicators } from '../nasc/instance.js';
 import { NascSetup, type NascSetupOptions } from '../nasc/setup.js';
+import { loadWeightStore } from '../../workers/weight_store.js';
 import type { ProblemInstance } from '../plugin_types.js';
 import { drawReductionFigure } from '../report/reduction_figure.js';
 import { studyMarkdown, summariseStudy, type CellSummary, type StudyRun } from './paper_analysis.js';
@@ -49,6 +50,8 @@ export interface PaperStudyOptions {
   readonly splitRepair: SplitRepairName;
   readonly out: string;
   readonly onRun?: (run: StudyRun, done: number, total: number, cached: boolean) => void;
+  /** Measure accuracy on `nasc worker`s through this Redis queue (never written to the outputs). */
+  readonly queue?: string;
 }
 
 export interface PaperStudyResult {
@@ -80,8 +83,11 @@ function runFile(out: string, boundMs: number, bandwidthMbps: number, strategy: 
 export async function runPaperStudy(o: PaperStudyOptions, registry: Pick<CompareRegistry, 'algorithms'>): Promise<PaperStudyResult> {
   if (!o.strategies.includes(o.reference)) throw new InputError(`the reference strategy ${o.reference} is not among --strategies ${o.strategies.join(',')}`);
   for (const s of o.strategies) parsePluginSpec(registry.algorithms, s);
-  const setup = new NascSetup({ ...o.setup, cacheDir: o.out });
-  const identity = studyIdentity(o, setup.sha256);
+  const identity = studyIdentity(o, loadWeightStore(o.setup.weights).manifest.sha256);
+  // Queue jobs are scoped by the study's identity, so a rerun (or a second machine) reuses answers.
+  const queue = o.queue === undefined ? {} : { queue: { url: o.queue, runId: `reproduce-${createHash('sha256').update(identity).digest('hex').slice(0, 32)}` } };
+  const setup = new NascSetup({ ...o.setup, cacheDir: o.out, ...queue });
+  await setup.checkQueue();
   // Every cell's scenario is checked (devices, classes, bounds) before the first run.
   const cells = o.bounds.flatMap((boundMs) => o.bandwidths.map((bandwidthMbps) => ({ boundMs, bandwidthMbps, scenario: overrideScenario(o.scenario, { bandwidthMbps, latencyBoundMs: boundMs }) })));
   for (const c of cells) setup.checkScenario(c.scenario);

@@ -30,6 +30,7 @@ import { nascHeldOut } from '../nasc/held_out.js';
 import { NascSetup } from '../nasc/setup.js';
 import { algorithms } from '../plugins.js';
 import type { HeldOutPoint } from '../plugin_types.js';
+import { writeSearchReportHtml } from '../report/html.js';
 import { drawSearchPlots } from '../report/search_plots.js';
 import { checkResumeIdentity, resumeIdentity } from '../resume/resume_identity.js';
 import { makeSearchCheckpoint, readSearchCheckpoint, restoreSearch, SEARCH_CHECKPOINT_FILE, type SearchCheckpoint } from '../resume/search_checkpoint.js';
@@ -42,7 +43,10 @@ import { writeResults, type BaselineSummary, type FrontPoint, type HistoryEntry,
 export type { SearchConfig } from './config.js';
 
 export interface SearchRuntime {
+  /** Where CIFAR-10 is (experiments/data/data_dir.ts: ensureCifar10). */
   readonly dataDir: string;
+  /** Where the tables are looked for first (default: dataDir); the shipped ones otherwise. */
+  readonly tablesDir?: string;
   readonly out: string;
   readonly workers?: number;
   readonly progress: boolean;
@@ -111,6 +115,7 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
   // data, weights, tables, scenario against all three, strategies, the checkpoint of a resume.
   const setup = new NascSetup({
     dataDir,
+    tablesDir: runtime.tablesDir ?? dataDir,
     weights: config.weights.file,
     expectedSha256: config.weights.sha256,
     lut: config.lut,
@@ -202,6 +207,7 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
     };
     writeResults(out, results);
     drawSearchPlots(out, results);
+    writeSearchReportHtml(out);
     const seconds = elapsedBefore / 1000 + (performance.now() - started) / 1000;
     const stats = setup.stats();
     return {

@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
-# Installs the Debian packages nasc uses outside npm. Idempotent; needs root (or sudo).
-#   base     librsvg2-bin (SVG → PNG for plots)                      — runs and tests
+# Installs the Debian packages some nasc tasks use outside npm; running nasc needs none of them
+# (plots are rendered in-process by @resvg/resvg-js). Idempotent; needs root (or sudo).
+#   browser  chromium (headless browser test of report.html; CI installs it)
 #   bench    python3-deap (peer timings for npm run bench:engine)
 #   training python3-torch, python3-onnx, python3-numpy (supernet training and fixtures)
 #   queue    redis-server (distributed evaluation: the tests start their own instance; the service
 #            Debian enables on install is not used)
-# Usage: experiments/setup/debian.sh [base] [bench] [training] [queue]   (default: base)
+# Usage: experiments/setup/debian.sh COMPONENT...
 set -euo pipefail
 want=("$@")
-[ ${#want[@]} -eq 0 ] && want=(base)
+if [ ${#want[@]} -eq 0 ]; then
+  echo "debian.sh: name what to install: browser, bench, training, queue (nasc itself needs none)" >&2
+  exit 2
+fi
 pkgs=()
 for w in "${want[@]}"; do
   case "$w" in
-    base) pkgs+=(librsvg2-bin) ;;
+    browser) pkgs+=(chromium) ;;
     bench) pkgs+=(python3-deap) ;;
     training) pkgs+=(python3-torch python3-onnx python3-numpy) ;;
     queue) pkgs+=(redis-server) ;;
-    *) echo "debian.sh: unknown component '$w' (base, bench, training, queue)" >&2; exit 2 ;;
+    *) echo "debian.sh: unknown component '$w' (browser, bench, training, queue)" >&2; exit 2 ;;
   esac
 done
 missing=()

@@ -19,7 +19,7 @@ import type { SubnetQuery } from '../../problems/nasc/accuracy_oracle.js';
 import { DEFAULT_CALIBRATION_IMAGES, OnnxAccuracyOracle } from '../../workers/accuracy_pool.js';
 import { complementIndices, loadCifar10, selectImages, validationSplit } from '../../workers/cifar10.js';
 import { loadWeightStore } from '../../workers/weight_store.js';
-import { resolveDataDir } from '../cli/options.js';
+import { resolveDataDir } from '../data/data_dir.js';
 import { writeFileAtomic } from '../io/atomic_write.js';
 import { defaultWeights } from '../paths.js';
 

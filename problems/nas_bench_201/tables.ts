@@ -110,7 +110,7 @@ export function loadNb201Files(accuracyFile: string, hardwareFile: string): Nb20
   return nb201Tables(acc, hw, [path.basename(accuracyFile), path.basename(hardwareFile)]);
 }
 
-/** Loads both tables from a data directory (see problems/data_dir.ts for the layout). */
-export function loadNb201(dataDir: string): Nb201Tables {
+/** Loads both tables: a data directory's copies when it has them, else the shipped ones (problems/data_dir.ts). */
+export function loadNb201(dataDir?: string): Nb201Tables {
   return loadNb201Files(dataFile(dataDir, 'nb201Accuracy'), dataFile(dataDir, 'nb201Hardware'));
 }

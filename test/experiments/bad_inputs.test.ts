@@ -27,6 +27,8 @@ import { dataDir, skipUnlessData } from '../helpers/needs_data.js';
 
 const skip = skipUnlessData('cifar10', 'hw-nas-bench');
 const HANG_MS = 120_000;
+/** No case may download anything: the archive's URL is a closed local port. */
+const OFFLINE = { NASC_CIFAR10_URL: 'http://127.0.0.1:9/cifar-10-binary.tar.gz' };
 
 /** The classes of issue 11, plus the earlier catalogue of bad files and tables. */
 type CaseClass = 'resume' | 'output' | 'leaves-nothing' | 'numbers' | 'signals' | 'report-run' | 'files';
@@ -394,9 +396,10 @@ function buildCases(): void {
     s('files', 'lut-negative', ['-1'], '--lut', write('lut-negative.json', JSON.stringify(lutNegative))),
     s('files', 'lut-not-json', ['lut-garbage.json'], '--lut', write('lut-garbage.json', 'not json at all')),
     s('files', 'data-dir-missing', ['no-such-dir', 'does not exist'], '--data-dir', path.join(tmp, 'no-such-dir')),
-    s('files', 'data-dir-empty', ['empty-data'], '--data-dir', emptyData),
+    s('files', 'data-dir-empty', ['CIFAR-10 not found in', 'empty-data'], '--data-dir', emptyData),
     s('files', 'data-truncated-train', ['whole number'], '--data-dir', badData),
-    { ...s('files', 'no-data-dir', ['no data directory: pass --data-dir DIR or set NASC_DATA']), env: { NASC_DATA: '' } },
+    // Nothing named, an empty user cache, and the archive unreachable (a closed local port): one line saying what to do.
+    { ...s('files', 'no-data-offline', ['cannot fetch CIFAR-10', 'connection refused']), env: { NASC_DATA: '', XDG_CACHE_HOME: path.join(tmp, 'empty-cache') } },
     { cls: 'files', name: 'latency-short-arch', args: ['latency', '--scenario', 'default', '--arch', '0,1,2', '--split', '3'], expect: ['has 3 items, expected 22'] },
     { cls: 'files', name: 'accuracy-bad-arch-name', args: ['accuracy', '--arch', 'k7_e9', '--split', '3', '--weights', tiny], expect: ['k7_e9'] },
     { cls: 'files', name: 'unknown-command', args: ['frobnicate'], expect: ['frobnicate'] },
@@ -443,7 +446,7 @@ test('a catalogue of bad inputs (≥ 100, six classes): one line naming its faul
   const listingsBefore = new Map<string, string>();
   for (const c of cases) for (const p of c.unchanged ?? []) listingsBefore.set(p, listing(p));
   const results = await runCases(
-    cases.map((c) => ({ args: c.args, ...(c.env === undefined ? {} : { env: c.env }) })),
+    cases.map((c) => ({ args: c.args, env: { ...OFFLINE, ...c.env } })),
     2,
     HANG_MS,
   );
@@ -493,7 +496,7 @@ test('a sample of the catalogue as real processes: exit status 2, one stderr lin
   for (const c of sample) for (const p of c.unchanged ?? []) listingsBefore.set(p, listing(p));
   const outcomes = await pool(
     sample.map((c) => () => {
-      const env = { ...process.env };
+      const env: NodeJS.ProcessEnv = { ...process.env, ...OFFLINE };
       for (const [k, v] of Object.entries(c.env ?? {})) {
         if (v === null) delete env[k];
         else env[k] = v;
@@ -514,7 +517,7 @@ test('CLI-level fuzz: resuming a folder whose config.json or checkpoint.json was
   const damaged = fc.sample(fc.tuple(fc.constantFrom('config.json', 'checkpoint.json'), fc.array(mutation, { minLength: 1, maxLength: 2 })), { seed, numRuns: runs });
   const dirs = damaged.map(([file, ms], i) => interruptedCopyOfA(`fuzz-${i}`, { [file]: (o) => mutate(o as Json, ms) }));
   const results = await runCases(
-    dirs.map((d) => ({ args: ['search', '--resume', d, '--no-progress', '--json'] })),
+    dirs.map((d) => ({ args: ['search', '--resume', d, '--no-progress', '--json'], env: OFFLINE })),
     2,
     HANG_MS,
   );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -46,6 +46,9 @@ test('run on ZDT1 prints the fields the checks read', () => {
 test('bad input: one line on stderr, exit code 2, no stack trace', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nasc-bad-'));
   const garbage = path.join(dir, 'garbage.json');
+  const brokenTables = path.join(dir, 'broken-tables');
+  mkdirSync(path.join(brokenTables, 'nas-bench-201'), { recursive: true });
+  writeFileSync(path.join(brokenTables, 'nas-bench-201', 'nb201_test_acc_200ep.json'), '{"arch_str": [');
   const cases: string[][] = [
     ['run', '--problem', 'nope', '--generations', '3'],
     ['run', '--problem', 'zdt1', '--algorithm', 'nope', '--generations', '3'],
@@ -56,7 +59,8 @@ test('bad input: one line on stderr, exit code 2, no stack trace', () => {
     ['run', '--problem', 'zdt1', '--generations', '3', '--unknown-flag'],
     ['run', '--problem', 'zdt1', '--generations', '3', '--resume', path.join(dir, 'missing.json')],
     ['run', '--problem', 'nb201', '--evaluations', '10', '--data-dir', path.join(dir, 'no-such-dir')],
-    ['run', '--problem', 'nb201', '--evaluations', '10', '--data-dir', dir],
+    // The data directory's copy of a table wins over the shipped one, so a broken copy is refused (an empty directory falls back to the shipped tables).
+    ['run', '--problem', 'nb201', '--evaluations', '10', '--data-dir', brokenTables],
     ['no-such-command'],
   ];
   for (const args of cases) {

@@ -207,7 +207,7 @@ describe('runCompare', () => {
       assert.ok(typeof report.pValues['nsga2|random']!.hv === 'number');
       assert.deepEqual(report.atBudgets.map((b) => b.evaluations), [30, 60]);
       assert.equal('runs' in report, false);
-      for (const f of ['compare.json', 'summary.csv', 'pvalues.csv', 'budgets.csv', 'curves.csv', 'hv.svg']) assert.ok(existsSync(path.join(dir, f)), f);
+      for (const f of ['compare.json', 'summary.csv', 'pvalues.csv', 'budgets.csv', 'curves.csv', 'hv.svg', 'hv.png', 'report.html']) assert.ok(existsSync(path.join(dir, f)), f);
       assert.match(readFileSync(path.join(dir, 'hv.svg'), 'utf8'), /^<\?xml[\s\S]*<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
       const full = JSON.parse(readFileSync(path.join(dir, 'compare.json'), 'utf8')) as { runs: unknown[] };
       assert.equal(full.runs.length, 6);

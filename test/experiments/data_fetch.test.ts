@@ -22,50 +22,9 @@ import { fetchDataset } from '../../experiments/data/fetch.js';
 import { downloadProgress } from '../../experiments/data/progress.js';
 import { safeEntryPath, TarReader, type TarHeader } from '../../experiments/data/tar.js';
 import { loadCifar10 } from '../../workers/cifar10.js';
+import { tar, type Entry } from '../fixtures/tar_writer.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-
-// ---------- a minimal tar writer (ustar) ----------
-
-function octal(n: number, width: number): string {
-  return `${n.toString(8).padStart(width - 1, '0')}\0`;
-}
-
-function tarHeader(name: string, size: number, typeflag: string, corruptChecksum = false): Buffer {
-  const h = Buffer.alloc(512);
-  h.write(name, 0, 100, 'utf8');
-  h.write(octal(0o644, 8), 100, 'latin1');
-  h.write(octal(0, 8), 108, 'latin1');
-  h.write(octal(0, 8), 116, 'latin1');
-  h.write(octal(size, 12), 124, 'latin1');
-  h.write(octal(1_234_567_890, 12), 136, 'latin1');
-  h.write('        ', 148, 'latin1');
-  h.write(typeflag, 156, 'latin1');
-  h.write('ustar\0', 257, 'latin1');
-  h.write('00', 263, 'latin1');
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(`${(sum + (corruptChecksum ? 1 : 0)).toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-  return h;
-}
-
-interface Entry {
-  name: string;
-  data?: Buffer;
-  typeflag?: string;
-  corruptChecksum?: boolean;
-}
-
-function tar(entries: Entry[], endMarker = true): Buffer {
-  const parts: Buffer[] = [];
-  for (const e of entries) {
-    const data = e.data ?? Buffer.alloc(0);
-    parts.push(tarHeader(e.name, data.length, e.typeflag ?? '0', e.corruptChecksum));
-    parts.push(data, Buffer.alloc((512 - (data.length % 512)) % 512));
-  }
-  if (endMarker) parts.push(Buffer.alloc(1024));
-  return Buffer.concat(parts);
-}
 
 function paxEntry(records: Record<string, string>): Entry {
   const text = Object.entries(records)

@@ -34,7 +34,7 @@ test('search writes a complete results folder and prints the summary JSON', { sk
   assert.equal(summary.evaluations, 24);
   assert.equal(summary.outDir, out);
   assert.ok(summary.seconds > 0);
-  for (const f of ['config.json', 'front.json', 'front.csv', 'history.json', 'baselines.json', 'front.svg', 'hv.svg', 'latency_breakdown.svg', 'split_histogram.svg']) {
+  for (const f of ['config.json', 'front.json', 'front.csv', 'history.json', 'baselines.json', 'front.svg', 'hv.svg', 'latency_breakdown.svg', 'split_histogram.svg', 'front.png', 'hv.png', 'latency_breakdown.png', 'split_histogram.png', 'report.html']) {
     assert.ok(existsSync(path.join(out, f)), `${f} missing`);
   }
   const front = JSON.parse(readFileSync(path.join(out, 'front.json'), 'utf8')) as { front: unknown[] };

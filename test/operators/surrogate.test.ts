@@ -19,7 +19,6 @@ import { MixedVariation } from '../../operators/variation/mixed_variation.js';
 import { NasBench201Problem } from '../../problems/nas_bench_201/problem.js';
 import { loadNb201 } from '../../problems/nas_bench_201/tables.js';
 import { realDataDir } from '../fixtures/nasc/synthetic_lut.js';
-import { skipUnlessData } from '../helpers/needs_data.js';
 
 const close = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} ≉ ${b}`);
 
@@ -249,8 +248,8 @@ describe('surrogate-assisted NSGA-II', () => {
     assert.deepEqual(b.saveState(), a.saveState());
   });
 
-  it('keeps its NAS-Bench-201 front recall (CIFAR-100, raspi4; 600 evaluations, registry defaults)', { skip: skipUnlessData('nas-bench-201') }, () => {
-    const problem = new NasBench201Problem(loadNb201(realDataDir() as string), { dataset: 'cifar100', device: 'raspi4' });
+  it('keeps its NAS-Bench-201 front recall (CIFAR-100, raspi4; 600 evaluations, registry defaults)', () => {
+    const problem = new NasBench201Problem(loadNb201(realDataDir()), { dataset: 'cifar100', device: 'raspi4' });
     // Measured with the earlier stand-alone implementation (its own copy of the engine loop) on
     // the same seeds and settings: 9/21 and 11/21 of the true front. The recipe on the
     // generational engine evaluates the very same genomes, so it must not find fewer.

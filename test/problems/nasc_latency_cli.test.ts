@@ -6,7 +6,6 @@ import { LatencyTable } from '../../problems/nasc/latency_table.js';
 import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
 import { DEFAULT_LINK } from '../../problems/nasc/link_model.js';
 import { syntheticLut, writeTempJson, realDataDir } from '../fixtures/nasc/synthetic_lut.js';
-import { skipUnlessData } from '../helpers/needs_data.js';
 
 const lut = writeTempJson('lut.json', { raw_lut: syntheticLut() });
 const scenarioFile = writeTempJson('s.json', { device: 'tiny', server: 'big', bandwidthMbps: 10, latencyBoundMs: 30, sMin: 1, precision: 'int8' });
@@ -92,7 +91,9 @@ describe('nasc latency', () => {
     const saved = process.env.NASC_DATA;
     delete process.env.NASC_DATA;
     try {
-      assert.throws(() => latencyReport(dataless), inputError('NASC_DATA'));
+      // No data directory: the shipped table is used (it has no "tiny" device); a named one must exist.
+      assert.throws(() => latencyReport(dataless), inputError('tiny', 'raspi4'));
+      assert.throws(() => latencyReport({ ...dataless, 'data-dir': '/nonexistent-data' }), inputError('/nonexistent-data', '--data-dir'));
     } finally {
       if (saved !== undefined) process.env.NASC_DATA = saved;
     }
@@ -100,7 +101,7 @@ describe('nasc latency', () => {
 });
 
 const dir = realDataDir();
-describe('nasc latency (real data)', { skip: skipUnlessData('hw-nas-bench') }, () => {
+describe('nasc latency (real data)', () => {
   it('all-k5_e6 split at 1 with int8 on the default scenario: 35.4 ms', () => {
     const r = latencyReport({ scenario: 'experiments/scenarios/default.json', arch: 'k5_e6', split: '1', precision: 'int8', 'data-dir': dir, json: true });
     assert.ok(Math.abs(r.totalMs - 35.44) < 0.01, String(r.totalMs));

@@ -14,15 +14,14 @@ import { headKeys, layerKeys, stemKey } from '../../problems/nasc/op_keys.js';
 import { FBNET_LAYERS, NUM_LAYERS, SKIP_INDEX, isIdentity, CANDIDATES } from '../../problems/nasc/search_space.js';
 import { bestSplitDistribution, formatDistribution, fractionIn, randomArchitectures } from '../../problems/nasc/split_statistics.js';
 import { realDataDir } from '../fixtures/nasc/synthetic_lut.js';
-import { skipUnlessData } from '../helpers/needs_data.js';
 
 const dir = realDataDir();
 const close = (a: number, b: number, tol: number, what: string): void => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 const allOf = (c: number): number[] => new Array<number>(NUM_LAYERS).fill(c);
 
-describe('HW-NAS-Bench FBNet table (real data)', { skip: skipUnlessData('hw-nas-bench') }, () => {
-  const file = dir === undefined ? '' : dataFile(dir, 'fbnetLut');
-  const table: LatencyTable | undefined = dir === undefined ? undefined : loadLatencyTable(file);
+describe('HW-NAS-Bench FBNet table (real data)', () => {
+  const file = dataFile(dir, 'fbnetLut');
+  const table: LatencyTable | undefined = loadLatencyTable(file);
   const t = (): LatencyTable => table as LatencyTable;
   const model = (bw: number, numClasses = 10): SplitLatencyModel =>
     SplitLatencyModel.fromTable(t(), { device: 'raspi4', server: 'edgegpu', link: { ...DEFAULT_LINK, bandwidthMbps: bw }, numClasses });

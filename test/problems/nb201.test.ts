@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { NB201_GENES, NB201_OPS, NB201_SIZE, archToString, parseArchString } from '../../problems/nas_bench_201/arch_string.js';
 import { NasBench201Problem } from '../../problems/nas_bench_201/problem.js';
 import { loadNb201, loadNb201Files, nb201Tables, parseNb201Accuracy, parseNb201Hardware } from '../../problems/nas_bench_201/tables.js';
+import { DATA_FILES, dataFile, shippedDataDir } from '../../problems/data_dir.js';
 import { nb201Fixture } from '../fixtures/nasc/nb201_fixture.js';
 import { realDataDir, writeTempJson } from '../fixtures/nasc/synthetic_lut.js';
-import { skipUnlessData } from '../helpers/needs_data.js';
 
 const genomeArb = fc.array(fc.integer({ min: 0, max: NB201_OPS.length - 1 }), { minLength: NB201_GENES, maxLength: NB201_GENES });
 
@@ -119,13 +122,20 @@ describe('NasBench201Problem (fixture tables)', () => {
     const hwFile = writeTempJson('hw.json', f.hardware);
     assert.equal(loadNb201Files(accFile, hwFile).archStrings.length, 20);
     assert.throws(() => loadNb201Files(writeTempJson('acc.json', '{"arch_str": [NaN]}'), hwFile), inputError('not valid JSON'));
-    assert.throws(() => loadNb201('/nonexistent-dir'), inputError('nas-bench-201/nb201_test_acc_200ep.json'));
+    // A data directory's copies win over the shipped tables; a directory without them falls back.
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'nasc-nb201-'));
+    mkdirSync(path.join(dataDir, 'nas-bench-201'));
+    mkdirSync(path.join(dataDir, 'hw-nas-bench'));
+    writeFileSync(path.join(dataDir, DATA_FILES.nb201Accuracy), JSON.stringify(f.accuracy));
+    writeFileSync(path.join(dataDir, DATA_FILES.nb201Hardware), JSON.stringify(f.hardware));
+    assert.equal(loadNb201(dataDir).archStrings.length, 20);
+    assert.equal(dataFile(mkdtempSync(path.join(tmpdir(), 'nasc-empty-')), 'nb201Accuracy'), path.join(shippedDataDir(), DATA_FILES.nb201Accuracy));
   });
 });
 
 const dir = realDataDir();
-describe('NAS-Bench-201 (real data)', { skip: skipUnlessData('nas-bench-201') }, () => {
-  const tables = dir === undefined ? undefined : loadNb201(dir);
+describe('NAS-Bench-201 (real data)', () => {
+  const tables = loadNb201(dir);
 
   it('has all 15,625 cells; best CIFAR-100 is 73.51 % at index 9930', () => {
     assert.ok(tables);

@@ -14,8 +14,8 @@ import { DEFAULT_BN_MODE, DEFAULT_CALIBRATION_IMAGES, OnnxAccuracyOracle } from 
 import { BN_MODES, type BnMode } from '../../../workers/bn_statistics.js';
 import { complementIndices, loadCifar10, selectImages, validationSplit } from '../../../workers/cifar10.js';
 import { loadWeightStore } from '../../../workers/weight_store.js';
+import { ensureCifar10 } from '../../data/data_dir.js';
 import { Shutdown } from '../../shutdown.js';
-import { resolveDataDir } from '../options.js';
 import { positiveInteger, workersFlag } from '../validate.js';
 
 export interface AccuracyArgs {
@@ -51,7 +51,8 @@ export async function accuracyReport(args: AccuracyArgs): Promise<AccuracyReport
   const architecture = parseArchitecture(args.arch);
   const weights = args.weights ?? defaultWeights();
   const store = loadWeightStore(weights);
-  const dataDir = resolveDataDir(args['data-dir']);
+  // --data-dir, NASC_DATA or the user cache (where `nasc search` puts it on first use).
+  const dataDir = (await ensureCifar10({ ...(args['data-dir'] === undefined ? {} : { dataDir: args['data-dir'] }), fetch: false })).dir;
   const test = loadCifar10(dataDir, 'test', args.images);
   if (test.count === 0) throw new InputError('--images must be at least 1');
   let calibration: { pixels: Uint8Array } | undefined;
@@ -100,7 +101,7 @@ export const accuracyCommand: CommandModule<object, AccuracyArgs> = {
       .option('bn', { type: 'string', describe: `BatchNorm statistics: ${BN_MODES.join('|')} (default ${DEFAULT_BN_MODE})` })
       .option('calibration-images', { coerce: positiveInteger('calibration-images'), describe: `training images for --bn recalibrate (default ${DEFAULT_CALIBRATION_IMAGES})` })
       .option('batch-size', { coerce: positiveInteger('batch-size'), describe: 'images per inference batch (default 100)' })
-      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
+      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA, else the user cache ~/.cache/nasc for CIFAR-10; tables found there win over the shipped data/)' })
       .option('json', { type: 'boolean', default: false, describe: 'print {accuracy, images, seconds}' }) as unknown as Argv<AccuracyArgs>,
   handler: async (args) => {
     const r = await accuracyReport(args);

@@ -16,6 +16,7 @@ interface CompareCliArgs {
   'test-images'?: number;
   'calibration-images'?: number;
   'cache-dir'?: string;
+  queue?: string;
   'split-repair'?: string;
   weights?: string;
   strategies: string;
@@ -55,6 +56,7 @@ export async function compareFromCli(args: CompareCliArgs): Promise<CompareRepor
     ...(args['test-images'] === undefined ? {} : { testImages: args['test-images'] }),
     ...(args['calibration-images'] === undefined ? {} : { calibrationImages: args['calibration-images'] }),
     ...(args['cache-dir'] === undefined ? {} : { cacheDir: args['cache-dir'] }),
+    ...(args.queue === undefined ? {} : { queue: args.queue }),
     ...(args['split-repair'] === undefined ? {} : { splitRepair: args['split-repair'] }),
     ...(args.weights === undefined ? {} : { weights: args.weights }),
     ...(args.pop === undefined ? {} : { pop: args.pop }),
@@ -82,6 +84,7 @@ export const compareCommand: CommandModule<object, CompareCliArgs> = {
       .option('calibration-images', { coerce: positiveInteger('calibration-images'), describe: 'nasc: training images for per-subnet BN recalibration (default 128)' })
       .option('cache-dir', { type: 'string', describe: 'nasc: folder for disk-backed accuracy caches, shared by reruns' })
       .option('split-repair', { type: 'string', describe: 'nasc: best (default) | none (the paper\'s free split gene)' })
+      .option('queue', { type: 'string', describe: 'nasc: evaluate on `nasc worker`s through this Redis queue (redis://host:port[/db], rediss://…)' })
       .option('weights', { type: 'string', describe: 'nasc: weight store .json (default: the shipped one)' })
       .option('variables', { type: 'number', describe: 'number of variables of a scalable benchmark', coerce: positiveInteger('variables') })
       .option('objectives', { type: 'number', describe: 'number of objectives of a scalable benchmark', coerce: positiveInteger('objectives') })
@@ -93,7 +96,7 @@ export const compareCommand: CommandModule<object, CompareCliArgs> = {
       .option('workers', { type: 'number', default: 1, describe: 'worker threads (same results as sequential; nasc: inference threads)', coerce: positiveInteger('workers') })
       .option('report-at', { type: 'string', describe: 'budgets for the "who leads" table, e.g. 500,1000,1500 (default ⅓, ⅔, all)' })
       .option('out', { type: 'string', describe: 'directory for compare.json, CSV tables and SVG/PNG plots' })
-      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
+      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA, else the user cache ~/.cache/nasc for CIFAR-10; tables found there win over the shipped data/)' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }) as unknown as Argv<CompareCliArgs>,
   handler: async (args) => {
     const report = await compareFromCli(args);

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../../core/errors.js';
+import { userCacheDir } from '../../data/data_dir.js';
 import { DATASETS, datasetNames } from '../../data/datasets.js';
 import { fetchDataset, type FetchResult } from '../../data/fetch.js';
 import { positiveInteger } from '../validate.js';
@@ -22,7 +23,8 @@ export async function dataFetchCommand(args: DataFetchArgs): Promise<FetchResult
     dataset: args.dataset,
     force: args.force,
     progress: args.progress ?? 'auto',
-    ...(args['data-dir'] === undefined ? {} : { dataDir: args['data-dir'] }),
+    // --data-dir, then NASC_DATA, then the per-user cache (where `nasc search` looks last).
+    dataDir: args['data-dir'] ?? (process.env.NASC_DATA !== undefined && process.env.NASC_DATA !== '' ? process.env.NASC_DATA : userCacheDir()),
     ...(args.url === undefined ? {} : { url: args.url }),
     ...(args.md5 === undefined ? {} : { md5: args.md5 }),
     ...(args.size === undefined ? {} : { size: args.size }),
@@ -61,7 +63,7 @@ const fetchCommandModule: CommandModule<object, DataFetchArgs> = {
           return name;
         },
       })
-      .option('data-dir', { type: 'string', describe: 'data directory, created when missing (default: $NASC_DATA)' })
+      .option('data-dir', { type: 'string', describe: 'data directory, created when missing (default: $NASC_DATA, else the user cache $XDG_CACHE_HOME/nasc or ~/.cache/nasc)' })
       .option('url', { type: 'string', describe: 'fetch the archive from here instead (http:, https: or file:)' })
       .option('md5', { type: 'string', describe: 'expected MD5 of the archive (default: the official one)' })
       .option('size', { type: 'number', describe: 'expected size of the archive in bytes (default: the official one unless --md5 is given)', coerce: positiveInteger('size') })

@@ -14,7 +14,7 @@ import { DEFAULT_LINK, checkLink, type LinkParams } from '../../../problems/nasc
 import { loadScenario, type Scenario } from '../../../problems/nasc/scenario.js';
 import { resolveScenario } from '../../scenarios.js';
 import { MAX_SPLIT, architectureNames, parseArchitecture } from '../../../problems/nasc/search_space.js';
-import { resolveDataDir } from '../options.js';
+import { namedDataDir } from '../../data/data_dir.js';
 import { checkLatenciesFinite } from '../../validation/run_inputs.js';
 
 export interface LatencyArgs {
@@ -81,7 +81,7 @@ export function latencyReport(args: LatencyArgs): LatencyReport {
   const split = number('split', args.split) as number;
   if (!Number.isInteger(split) || split < 0 || split > MAX_SPLIT) throw new InputError(`--split must be an integer in 0..${MAX_SPLIT}, got ${args.split}`);
 
-  const lut = args.lut ?? dataFile(resolveDataDir(args['data-dir']), 'fbnetLut');
+  const lut = args.lut ?? dataFile(namedDataDir(args['data-dir'])?.dir, 'fbnetLut');
   const table = LatencyTable.merge([loadLatencyTable(lut), ...(args.profile ?? []).map(loadLatencyTable)]);
   const model = SplitLatencyModel.fromTable(table, { device, server, link, numClasses });
   // A link too slow for a double (1e-320 Mbit/s) would print null: refuse it like bad input.
@@ -115,7 +115,7 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
       .option('arch', { type: 'string', demandOption: true, describe: '22 comma-separated candidates, indices 0..8 or names k3_e1..skip (one item = all layers)' })
       .option('split', { type: 'string', demandOption: true, describe: `split point 0..${MAX_SPLIT} (0 = send the image, ${MAX_SPLIT} = device-only)` })
       .option('precision', { type: 'string', describe: 'payload precision fp32|fp16|int8 (default: the scenario\'s)' })
-      .option('lut', { type: 'string', describe: 'cost table (default: <data-dir>/hw-nas-bench/fbnet_cifar100_lut.json)' })
+      .option('lut', { type: 'string', describe: 'cost table (default: <data-dir>/hw-nas-bench/fbnet_cifar100_lut.json if there, else the shipped data/hw-nas-bench one)' })
       .option('profile', { type: 'string', array: true, describe: 'extra {metric: {key: value}} tables (e.g. from nasc profile); override metrics of --lut' })
       .option('device', { type: 'string', describe: 'IoT device (edgegpu, raspi4, pixel3, eyeriss, fpga, or a profiled one)' })
       .option('server', { type: 'string', describe: 'edge server' })
@@ -125,7 +125,7 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
       .option('packet-bytes', { type: 'string', describe: 'payload bytes per packet (default 1460)' })
       .option('header-bytes', { type: 'string', describe: 'header bytes per packet (default 0)' })
       .option('classes', { type: 'string', describe: 'number of classes (FC_Cin1504_Cout<N> must be in the table; default 10)' })
-      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
+      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA, else the user cache ~/.cache/nasc for CIFAR-10; tables found there win over the shipped data/)' })
       .option('json', { type: 'boolean', default: false, describe: 'print {deviceMs, linkMs, serverMs, totalMs, payloadBytes}' }) as unknown as Argv<LatencyArgs>,
   handler: (args) => {
     const r = latencyReport(args);

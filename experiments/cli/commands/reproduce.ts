@@ -11,7 +11,7 @@ import { defaultWeights } from '../../paths.js';
 import { algorithms } from '../../plugins.js';
 import { readStudyRuns, runPaperStudy, writeStudyOutputs } from '../../reproduce/paper_study.js';
 import { resolveScenario } from '../../scenarios.js';
-import { resolveDataDir } from '../options.js';
+import { resolveDataDir } from '../../data/data_dir.js';
 import { positiveInteger } from '../validate.js';
 
 interface PaperArgs {
@@ -32,6 +32,7 @@ interface PaperArgs {
   weights?: string;
   lut?: string;
   workers?: number;
+  queue?: string;
   'data-dir'?: string;
   out?: string;
   'summarise-only': boolean;
@@ -92,6 +93,7 @@ async function paper(args: PaperArgs) {
       reference: args.reference,
       splitRepair: parseSplitRepair(args['split-repair']),
       out,
+      ...(args.queue === undefined ? {} : { queue: args.queue }),
       ...(args.json
         ? {}
         : {
@@ -130,6 +132,7 @@ const paperCommand: CommandModule<object, PaperArgs> = {
       .option('weights', { type: 'string', describe: 'weight store (default: the shipped one)' })
       .option('lut', { type: 'string', describe: 'latency table (default: the data directory\'s)' })
       .option('workers', { type: 'number', coerce: positiveInteger('workers'), describe: `inference threads (default ${os.availableParallelism()})` })
+      .option('queue', { type: 'string', describe: 'evaluate on `nasc worker`s through this Redis queue (redis://host:port[/db], rediss://…)' })
       .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
       .option('out', { type: 'string', describe: 'output folder; rerunning with the same one continues the study' })
       .option('summarise-only', { type: 'boolean', default: false, describe: 'only tabulate the runs already in --out' })

@@ -13,7 +13,7 @@ import { closeInstance, problemOptionsOf, type ProblemSettings } from '../../plu
 import { parseAlgorithmState, parseIndividualJson } from '../../resume/state_schema.js';
 import { JsonFields } from '../../validation/json_fields.js';
 import { EVALUATIONS, integerIn, POPULATION_SIZE, SEED } from '../../validation/numbers.js';
-import { resolveDataDir } from '../options.js';
+import { resolveDataDir } from '../../data/data_dir.js';
 import { positiveInteger, ruleFlag, seedFlag } from '../validate.js';
 
 /** Scalable benchmarks: beyond these sizes a run is an allocation failure, not a benchmark. */
@@ -227,7 +227,7 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
       .option('device', { type: 'string', describe: 'device of a tabular problem (nb201: raspi4, pixel3, eyeriss, fpga)' })
       .option('variables', { type: 'number', describe: 'number of variables of a scalable benchmark', coerce: ruleFlag('variables', VARIABLES) })
       .option('objectives', { type: 'number', describe: 'number of objectives of a scalable benchmark (DTLZ)', coerce: ruleFlag('objectives', OBJECTIVES) })
-      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
+      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA, else the user cache ~/.cache/nasc for CIFAR-10; tables found there win over the shipped data/)' })
       .option('checkpoint', { type: 'string', describe: 'write the whole state to FILE after every generation' })
       .option('resume', { type: 'string', describe: 'continue from a checkpoint FILE up to the budget' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }) as unknown as Argv<RunArgs>,

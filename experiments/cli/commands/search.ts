@@ -17,9 +17,9 @@ import { RunFolder } from '../../io/run_folder.js';
 import { refuseConflictingFlags } from '../../resume/flag_conflicts.js';
 import { SEARCH_CHECKPOINT_FILE } from '../../resume/search_checkpoint.js';
 import { readSearchConfig, runSearch, type SearchConfig } from '../../search/search_job.js';
+import { ensureCifar10, namedDataDir } from '../../data/data_dir.js';
 import { Shutdown } from '../../shutdown.js';
 import { EVALUATIONS, MAX_EVALUATIONS, POPULATION_SIZE, integerIn } from '../../validation/numbers.js';
-import { resolveDataDir } from '../options.js';
 import { positiveInteger, positiveNumber, ruleFlag, seedFlag, workersFlag } from '../validate.js';
 
 /**
@@ -141,7 +141,8 @@ export async function searchCommand(args: SearchArgs) {
 }
 
 async function claimAndSearch(args: SearchArgs, signal: AbortSignal) {
-  const dataDir = resolveDataDir(args['data-dir']);
+  // Tables: the named data directory's copies when it has them, else the shipped ones.
+  const tablesDir = namedDataDir(args['data-dir'])?.dir;
   const resume = args.resume !== undefined;
   let folder: RunFolder;
   let config: SearchConfig;
@@ -164,9 +165,12 @@ async function claimAndSearch(args: SearchArgs, signal: AbortSignal) {
     folder = RunFolder.claim(out, { flag: '--out', resume: false, command: 'nasc search' });
   }
   try {
+    // CIFAR-10: --data-dir, NASC_DATA or the user cache; downloaded into the cache on first use
+    // (after the flags and the output folder were checked, so a typo costs no download).
+    const cifar = await ensureCifar10({ ...(args['data-dir'] === undefined ? {} : { dataDir: args['data-dir'] }), fetch: true, progress: args.json ? 'lines' : 'auto' });
     return await runSearch(
       config,
-      { dataDir, out: folder.dir, progress: args.progress && !args.json ? true : args.progress, signal, ...(args.workers === undefined ? {} : { workers: args.workers }), ...(args.queue === undefined ? {} : { queue: args.queue }) },
+      { dataDir: cifar.dir, ...(tablesDir === undefined ? {} : { tablesDir }), out: folder.dir, progress: args.progress && !args.json ? true : args.progress, signal, ...(args.workers === undefined ? {} : { workers: args.workers }), ...(args.queue === undefined ? {} : { queue: args.queue }) },
       resume,
     );
   } catch (e) {
@@ -228,11 +232,11 @@ export const searchCommandModule: CommandModule<object, SearchArgs> = {
       .option('baseline-evaluations', { type: 'number', describe: 'evaluations per baseline (default: the search\'s own --evaluations)', coerce: ruleFlag('baseline-evaluations', integerIn(1, MAX_EVALUATIONS)) })
       .option('bn', { type: 'string', describe: 'BatchNorm statistics: recalibrate (default) or running' })
       .option('weights', { type: 'string', describe: 'weight store .json/.bin (default: the shipped one)' })
-      .option('lut', { type: 'string', describe: 'latency table (default: $NASC_DATA/hw-nas-bench/fbnet_cifar100_lut.json)' })
+      .option('lut', { type: 'string', describe: 'latency table (default: <data-dir>/hw-nas-bench/fbnet_cifar100_lut.json if there, else the shipped data/hw-nas-bench one)' })
       .option('profile', { type: 'string', array: true, describe: 'tables from `nasc profile` (their devices become usable as --device/--server)' })
       .option('workers', { type: 'number', describe: `worker threads (default ${os.availableParallelism()}); results do not depend on it`, coerce: workersFlag })
       .option('queue', { type: 'string', describe: 'evaluate on `nasc worker`s through this Redis queue: redis://host:port[/db] or rediss://… (password also from $NASC_REDIS_PASSWORD); results do not depend on it' })
-      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
+      .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA, else the user cache ~/.cache/nasc, where CIFAR-10 is downloaded on first use; tables found there win over the shipped data/)' })
       .option('out', { type: 'string', describe: 'results folder (default results/search-<scenario>-seed<seed>)' })
       .option('resume', { type: 'string', describe: 'continue the search in this results folder' })
       .option('device', { type: 'string', describe: 'override the scenario device' })

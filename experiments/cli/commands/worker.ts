@@ -10,7 +10,7 @@ import { AccuracyWorker, DEFAULT_LOCK_MS } from '../../../workers/queue/accuracy
 import { connectRedis, parseRedisUrl, PASSWORD_ENV } from '../../../workers/queue/redis_connection.js';
 import { DEFAULT_QUEUE_NAME } from '../../../workers/queue/accuracy_job.js';
 import { defaultWeights } from '../../paths.js';
-import { resolveDataDir } from '../options.js';
+import { ensureCifar10 } from '../../data/data_dir.js';
 import { positiveInteger } from '../validate.js';
 
 export interface WorkerArgs {
@@ -27,7 +27,8 @@ export interface WorkerArgs {
 
 export async function workerCommand(args: WorkerArgs): Promise<void> {
   const target = parseRedisUrl(args.queue);
-  const dataDir = resolveDataDir(args['data-dir']);
+  // CIFAR-10 from --data-dir, NASC_DATA or the user cache (not downloaded here: one line says how).
+  const dataDir = (await ensureCifar10({ ...(args['data-dir'] === undefined ? {} : { dataDir: args['data-dir'] }), fetch: false })).dir;
   const weights = (args.weights ?? [defaultWeights()]).map((w) => path.resolve(w));
   const log = (line: string): void => {
     if (!args.quiet) process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -85,7 +86,7 @@ export const workerCommandModule: CommandModule<object, WorkerArgs> = {
       .option('concurrency', { coerce: positiveInteger('concurrency'), describe: 'jobs evaluated at once (default: --workers)' })
       .option('workers', { coerce: positiveInteger('workers'), describe: 'evaluation threads (default: one per core)' })
       .option('weights', { type: 'string', array: true, describe: 'weight store(s) this worker answers for, checked by sha256 (default: the shipped one)' })
-      .option('data-dir', { type: 'string', describe: 'data directory with cifar10/ (default: $NASC_DATA)' })
+      .option('data-dir', { type: 'string', describe: 'data directory with cifar10/ (default: $NASC_DATA, else the user cache ~/.cache/nasc)' })
       .option('queue-name', { type: 'string', describe: `queue name (default ${DEFAULT_QUEUE_NAME})` })
       .option('lock-ms', {
         coerce: (v: unknown) => {

@@ -15,7 +15,7 @@ import { nsga2 } from '../../../operators/algorithms/nsga2.js';
 import { FeasibilityScreening } from '../../../operators/screening/feasibility_screening.js';
 import { MixedVariation } from '../../../operators/variation/mixed_variation.js';
 import type { PayloadPrecision } from '../accuracy_oracle.js';
-import { NASC_ALGORITHM_DEFAULTS } from '../nasc_algorithm.js';
+import { INITIAL_OVERSAMPLING, NASC_ALGORITHM_DEFAULTS } from '../nasc_algorithm.js';
 import type { NascInfo, NascProblem } from '../problem.js';
 import { MAX_SPLIT, checkArchitecture, nascSearchSpace, type DecodedGenome } from '../search_space.js';
 
@@ -46,7 +46,7 @@ export function innerNsga2<Info>(name: string, options: BaselineOptions, rng: Rn
 /** Screening by whole-network device latency ≤ bound (known from the tables). */
 export function deviceBoundScreening(problem: NascProblem): FeasibilityScreening {
   const bound = problem.scenario.latencyBoundMs;
-  return new FeasibilityScreening({ violation: (arch) => Math.max(0, problem.model.deviceOnlyMs(arch) - bound) });
+  return new FeasibilityScreening({ violation: (arch) => Math.max(0, problem.model.deviceOnlyMs(arch) - bound), initialOversampling: INITIAL_OVERSAMPLING });
 }
 
 /** The precision a baseline sends when it has no choice to make: the scenario's, or fp32 when searched. */

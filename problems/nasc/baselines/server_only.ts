@@ -7,13 +7,14 @@
 import type { Rng } from '../../../core/rng.js';
 import { EmbeddedAlgorithm } from '../../../operators/algorithms/embedded_algorithm.js';
 import { FeasibilityScreening } from '../../../operators/screening/feasibility_screening.js';
+import { INITIAL_OVERSAMPLING } from '../nasc_algorithm.js';
 import type { NascInfo, NascProblem } from '../problem.js';
 import { genomeAt, innerNsga2, type BaselineOptions } from './baseline.js';
 
 export function serverOnlyStrategy(problem: NascProblem, options: BaselineOptions, rng: Rng): EmbeddedAlgorithm<NascInfo, NascInfo> {
   const bound = problem.scenario.latencyBoundMs;
   // Screen by the latency bound only: privacy is what this baseline gives up.
-  const screening = new FeasibilityScreening({ violation: (arch) => Math.max(0, problem.model.breakdown(arch, 0, 'fp32').totalMs - bound) });
+  const screening = new FeasibilityScreening({ violation: (arch) => Math.max(0, problem.model.breakdown(arch, 0, 'fp32').totalMs - bound), initialOversampling: INITIAL_OVERSAMPLING });
   const inner = innerNsga2<NascInfo>('server-only-nsga2', options, rng, screening);
   return new EmbeddedAlgorithm<NascInfo, NascInfo>('server-only', inner, {
     embed: (arch) => genomeAt(problem, arch, 0),
