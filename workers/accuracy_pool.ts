@@ -24,12 +24,17 @@
  *   dead worker); after that the query is reported failed with the reason and the run goes on.
  * - Works from source (tsx: the `.ts` worker gets `--import tsx`) and from the `tsc` build (the
  *   `.js` worker beside this module).
+ * - Never terminates a worker while it runs a task: tasks wait in this class's own queue and at
+ *   most one per worker is handed to Piscina, so stopping (an aborted `signal`, or close())
+ *   drops the queued tasks, waits for the running ones, and only then destroys the pool.
+ *   Terminating a worker inside an onnxruntime call aborts the whole process in native code
+ *   ("terminate called after throwing an instance of 'Napi::Error'").
  */
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { InputError } from '../core/errors.js';
+import { InputError, Interrupted } from '../core/errors.js';
 import type { AccuracyResult, ImageRangeOracle, PayloadPrecision, RangeCount, RangeQuery, SubnetQuery } from '../problems/nasc/accuracy_oracle.js';
 import type { BnMode } from './bn_statistics.js';
 import type { BnStatistics } from './graph_builder.js';
@@ -82,6 +87,8 @@ export interface OnnxAccuracyOracleOptions {
    * queries anyway (`nasc worker` running as many jobs as threads) turns it off.
    */
   readonly splitQueries?: boolean;
+  /** Aborting it stops the oracle: queued tasks are dropped, running ones finish, queries reject with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 export interface OracleStats {
@@ -118,6 +125,12 @@ export class OnnxAccuracyOracle implements ImageRangeOracle {
   private readonly splitQueries: boolean;
   private readonly checkQuery: (q: SubnetQuery) => void;
   readonly stats: OracleStats = { queries: 0, cacheHits: 0, evaluated: 0, failed: 0, retries: 0, images: 0, calibrations: 0, calibrateMs: 0, buildMs: 0, sessionMs: 0, runMs: 0 };
+  /** Tasks handed to Piscina and not yet settled (at most `workers`). */
+  private running = 0;
+  private readonly queued: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  private readonly idleWaiters: (() => void)[] = [];
+  private stopReason: Error | undefined;
+  private closing: Promise<void> | undefined;
 
   constructor(options: OnnxAccuracyOracleOptions) {
     const store = loadWeightStore(options.weights);
@@ -174,6 +187,12 @@ export class OnnxAccuracyOracle implements ImageRangeOracle {
       concurrentTasksPerWorker: 1,
       workerData: setup,
     });
+    const signal = options.signal;
+    if (signal !== undefined) {
+      const onAbort = () => void this.stop(signal.reason instanceof Error ? signal.reason : new Interrupted('SIGINT'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    }
   }
 
   /** Cache key: fp32 / split 0 / split L evaluate the unchanged whole net; a bottleneck adds its width. */
@@ -185,6 +204,7 @@ export class OnnxAccuracyOracle implements ImageRangeOracle {
   }
 
   async accuracy(queries: readonly SubnetQuery[]): Promise<AccuracyResult[]> {
+    if (this.stopReason !== undefined) throw this.stopReason;
     queries.forEach((q) => this.checkQuery(q));
     this.stats.queries += queries.length;
     const fresh = new Set<string>();
@@ -222,6 +242,7 @@ export class OnnxAccuracyOracle implements ImageRangeOracle {
    * grid, so the count of [a, c) is the count of [a, b) plus that of [b, c) for any b.
    */
   async count(queries: readonly RangeQuery[]): Promise<RangeCount[]> {
+    if (this.stopReason !== undefined) throw this.stopReason;
     queries.forEach((q) => {
       this.checkQuery(q);
       if (!(Number.isInteger(q.start) && Number.isInteger(q.end) && q.start >= 0 && q.start <= q.end && q.end <= this.imageCount)) {
@@ -237,8 +258,45 @@ export class OnnxAccuracyOracle implements ImageRangeOracle {
     );
   }
 
-  async close(): Promise<void> {
-    await this.pool.destroy();
+  /**
+   * Stops taking work: queued tasks are rejected with `reason` (and so are later queries), the
+   * running ones finish. Resolves when no task runs. The first reason stays.
+   */
+  stop(reason: Error): Promise<void> {
+    if (this.stopReason === undefined) {
+      this.stopReason = reason;
+      for (const q of this.queued.splice(0)) q.reject(reason);
+    }
+    return this.running === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops (see stop()), waits for the running tasks, then ends the worker threads. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.stop(new Error('the accuracy pool is closed'));
+      await this.pool.destroy();
+    })();
+    return this.closing;
+  }
+
+  /** Waits for a free worker (FIFO), so Piscina never holds a task this oracle cannot withdraw. */
+  private acquire(): Promise<void> {
+    if (this.stopReason !== undefined) return Promise.reject(this.stopReason);
+    if (this.running < this.workers) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => this.queued.push({ resolve, reject }));
+  }
+
+  private releaseSlot(): void {
+    const next = this.stopReason === undefined ? this.queued.shift() : undefined;
+    if (next !== undefined) {
+      next.resolve(); // the slot passes on: `running` stays
+      return;
+    }
+    this.running--;
+    if (this.running === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   /** Ranges per query: queries are cut only when they are too few to occupy every worker. */
@@ -278,8 +336,12 @@ export class OnnxAccuracyOracle implements ImageRangeOracle {
         const [[a, b]] = ranges as [[number, number]];
         let settle: (s: BnStatistics | undefined) => void = () => {};
         this.remember(key, new Promise<BnStatistics | undefined>((resolve) => (settle = resolve)));
-        const o = await this.runWithRetries({ architecture, split, precision, ...bottleneck, start: a, end: b });
-        settle('error' in o ? undefined : o.statistics);
+        let o: EvaluationOutcome | { error: string } | undefined;
+        try {
+          o = await this.runWithRetries({ architecture, split, precision, ...bottleneck, start: a, end: b });
+        } finally {
+          settle(o === undefined || 'error' in o ? undefined : o.statistics); // a stopped pool settles it too
+        }
         return this.sum([o]);
       } else {
         // Several ranges: recalibrate once, then run the ranges in parallel with the statistics.
@@ -344,10 +406,13 @@ export class OnnxAccuracyOracle implements ImageRangeOracle {
     let last = '';
     for (let attempt = 0; attempt <= this.retries; attempt++) {
       if (attempt > 0) this.stats.retries++;
+      await this.acquire(); // rejects once stopped: a stop is not a task failure to retry
       try {
         return await this.pool.run(task);
       } catch (e) {
         last = e instanceof Error ? e.message : String(e);
+      } finally {
+        this.releaseSlot();
       }
     }
     return { error: `failed after ${this.retries + 1} attempts: ${last}` };

@@ -2,12 +2,13 @@
 /**
  * The `nasc` command line. Each command lives in experiments/cli/commands/<name>.ts and exports
  * a yargs CommandModule. Bad input anywhere (an InputError, or a yargs validation failure) ends
- * with one line on stderr and exit code 2 — never a stack trace.
+ * with one line on stderr and exit code 2 — never a stack trace; a run stopped by SIGINT/SIGTERM
+ * (an Interrupted error) with one line and 130/143.
  */
 import { realpathSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { InputError, isInputError } from '../../core/errors.js';
+import { InputError, isInputError, isInterrupted } from '../../core/errors.js';
 import { commands } from './commands/index.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -34,6 +35,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (isInputError(e) || isYargsError(e)) {
       process.stderr.write(`nasc: ${oneLine(e.message)}\n`);
       return 2;
+    }
+    // Ctrl-C / SIGTERM observed by a command: one line, 130 / 143 like a shell's killed program.
+    if (isInterrupted(e)) {
+      process.stderr.write(`nasc: ${oneLine(e.message)}\n`);
+      return e.exitCode;
     }
     throw e;
   }

@@ -1,4 +1,5 @@
 import { InputError } from '../../core/errors.js';
+import { checkNumber, SEED, workersRule, type NumberRule } from '../validation/numbers.js';
 
 /** A yargs `coerce` that accepts only a (positive, or non-negative) integer and names the flag otherwise. */
 export function positiveInteger(flag: string, allowZero = false): (value: unknown) => number | undefined {
@@ -22,3 +23,14 @@ export function positiveNumber(flag: string, allowZero = false): (value: unknown
     return n;
   };
 }
+
+/** A yargs `coerce` for a numeric flag checked by one of the shared rules (experiments/validation/numbers.ts). */
+export function ruleFlag(flag: string, rule: NumberRule): (value: unknown) => number | undefined {
+  return (value: unknown) => (value === undefined ? undefined : checkNumber(value, rule, `--${flag}`));
+}
+
+/** --seed: the rule config.json and checkpoints are read back with. */
+export const seedFlag = ruleFlag('seed', SEED);
+
+/** --workers: at most twice the cores here (see maxWorkers). */
+export const workersFlag = (value: unknown): number | undefined => ruleFlag('workers', workersRule())(value);

@@ -19,6 +19,7 @@ import { getDataset, type DatasetSpec } from './datasets.js';
 import { download, parseUrl, reason } from './download.js';
 import { downloadProgress, type ProgressMode } from './progress.js';
 import { safeEntryPath, TarReader, type TarEntrySink } from './tar.js';
+import { checkOutputDir } from '../io/output_target.js';
 
 export interface FetchOptions {
   readonly dataset: string;
@@ -262,7 +263,8 @@ function prepareDataDir(flag: string | undefined, cleanup: Cleanup): string {
   if (given === undefined || given === '') {
     throw new InputError('no data directory: pass --data-dir DIR or set NASC_DATA');
   }
-  const dir = path.resolve(given);
+  // Before any mkdir: Node's recursive mkdir below /proc never returns (output_target.ts).
+  const dir = checkOutputDir(given, { flag: flag === undefined ? 'NASC_DATA' : '--data-dir' });
   if (existsSync(dir)) {
     if (!statSync(dir).isDirectory()) throw new InputError(`data directory ${dir} is not a directory`);
     return dir;

@@ -29,6 +29,7 @@ import { loadWeightStore, type WeightStore } from '../../workers/weight_store.js
 import { PersistentOracle } from './persistent_oracle.js';
 import type { BottleneckSet } from '../../problems/nasc/bottleneck.js';
 import { fbnetBottleneckSet } from '../../workers/store_bottlenecks.js';
+import { abortable } from './abortable_oracle.js';
 
 export interface NascSetupOptions {
   readonly dataDir: string;
@@ -65,6 +66,8 @@ export interface NascSetupOptions {
    * worker threads (workers/queue/); `runId` scopes the jobs, so a resumed run reuses its answers.
    */
   readonly queue?: { readonly url: string; readonly runId: string };
+  /** Aborting it (Ctrl-C) stops the oracles cleanly: running local evaluations finish, queries reject with its reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** What accuracies of one image set depend on: a cache file whose identity differs is ignored. */
@@ -193,24 +196,28 @@ export class NascSetup {
     if (existing !== undefined) return existing;
     const images = set === 'val' ? this.val : (this.test as UintImages);
     const o = this.options;
-    const pool: AccuracyOracle =
-      o.queue === undefined
-        ? new OnnxAccuracyOracle({
-            weights: this.weightsFile,
-            images,
-            bn: o.bn,
-            ...(o.bn === 'recalibrate' ? { calibration: this.calibration } : {}),
-            ...(o.calibrationBatchSize === undefined ? {} : { calibrationBatchSize: o.calibrationBatchSize }),
-            ...(o.workers === undefined ? {} : { workers: o.workers }),
-          })
-        : queueOracle({
-            url: o.queue.url,
-            runId: o.queue.runId,
-            weightsSha256: this.sha256,
-            ...bottlenecksOf(this.store),
-            // The images a worker must reproduce exactly (checked by sha256), as the local pool would use them.
-            imageSet: describeImageSet(set === 'val' ? 'validation' : 'test', images, this.calibration, { bn: o.bn, batchSize: DEFAULT_BATCH_SIZE }),
-          });
+    const local = (): AccuracyOracle =>
+      new OnnxAccuracyOracle({
+        weights: this.weightsFile,
+        images,
+        bn: o.bn,
+        ...(o.bn === 'recalibrate' ? { calibration: this.calibration } : {}),
+        ...(o.calibrationBatchSize === undefined ? {} : { calibrationBatchSize: o.calibrationBatchSize }),
+        ...(o.workers === undefined ? {} : { workers: o.workers }),
+        ...(o.signal === undefined ? {} : { signal: o.signal }),
+      });
+    const remote = (q: NonNullable<NascSetupOptions['queue']>): AccuracyOracle => {
+      const oracle = queueOracle({
+        url: q.url,
+        runId: q.runId,
+        weightsSha256: this.sha256,
+        ...bottlenecksOf(this.store),
+        // The images a worker must reproduce exactly (checked by sha256), as the local pool would use them.
+        imageSet: describeImageSet(set === 'val' ? 'validation' : 'test', images, this.calibration, { bn: o.bn, batchSize: DEFAULT_BATCH_SIZE }),
+      });
+      return o.signal === undefined ? oracle : abortable(oracle, o.signal);
+    };
+    const pool: AccuracyOracle = o.queue === undefined ? local() : remote(o.queue);
     if (pool instanceof OnnxAccuracyOracle) this.pools.push(pool);
     if (set === 'val' && o.racing !== undefined) {
       // Racing needs partial counts that grow; the disk cache keeps full accuracies only, so a

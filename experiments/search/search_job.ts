@@ -10,21 +10,20 @@
  * subnets it has not measured yet.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Algorithm, AlgorithmState } from '../../core/algorithm.js';
-import { InputError } from '../../core/errors.js';
-import { individualFromJSON, individualToJSON, type Individual, type IndividualJSON } from '../../core/individual.js';
+import type { Algorithm } from '../../core/algorithm.js';
+import { InputError, Interrupted, isInterrupted } from '../../core/errors.js';
+import type { Individual } from '../../core/individual.js';
 import { hypervolume } from '../../core/indicators/hypervolume.js';
 import { minimize, paretoFront } from '../../core/minimize.js';
 import { parsePluginSpec } from '../../core/registry.js';
 import { Rng } from '../../core/rng.js';
 import { maxEvaluations } from '../../core/termination.js';
-import { parseSplitRepair, splitRepair } from '../../problems/nasc/best_split_repair.js';
+import { splitRepair } from '../../problems/nasc/best_split_repair.js';
 import { feasibilityScreening } from '../../problems/nasc/nasc_algorithm.js';
 import type { NascInfo, NascProblem } from '../../problems/nasc/problem.js';
-import { parseScenario } from '../../problems/nasc/scenario.js';
 import { CANDIDATE_NAMES } from '../../problems/nasc/search_space.js';
+import { CIFAR10_CLASSES } from '../../workers/cifar10.js';
 import { runStrategy } from '../compare/run_strategy.js';
 import { writeJsonAtomic } from '../io/atomic_write.js';
 import { nascHeldOut } from '../nasc/held_out.js';
@@ -33,20 +32,15 @@ import { algorithms } from '../plugins.js';
 import type { HeldOutPoint } from '../plugin_types.js';
 import { writeSearchReportHtml } from '../report/html.js';
 import { drawSearchPlots } from '../report/search_plots.js';
+import { checkResumeIdentity, resumeIdentity } from '../resume/resume_identity.js';
+import { makeSearchCheckpoint, readSearchCheckpoint, restoreSearch, SEARCH_CHECKPOINT_FILE, type SearchCheckpoint } from '../resume/search_checkpoint.js';
+import { readSearchConfigFile, SEARCH_CONFIG_FILE } from '../resume/search_config_schema.js';
+import { checkClassCounts, checkLatenciesFinite } from '../validation/run_inputs.js';
 import { SearchProgress } from './progress.js';
 import type { SearchConfig } from './config.js';
 import { writeResults, type BaselineSummary, type FrontPoint, type HistoryEntry, type SearchResults } from './results.js';
 
 export type { SearchConfig } from './config.js';
-
-interface SearchCheckpoint {
-  readonly format: 'nasc-search-checkpoint';
-  readonly version: 2;
-  readonly state: AlgorithmState<NascInfo>;
-  readonly archive: IndividualJSON<NascInfo>[];
-  readonly history: HistoryEntry[];
-  readonly elapsedMs: number;
-}
 
 export interface SearchRuntime {
   /** Where CIFAR-10 is (experiments/data/data_dir.ts: ensureCifar10). */
@@ -56,6 +50,8 @@ export interface SearchRuntime {
   readonly out: string;
   readonly workers?: number;
   readonly progress: boolean;
+  /** Aborted on Ctrl-C / SIGTERM (experiments/shutdown.ts): the run stops with an Interrupted error, its last checkpoint intact. */
+  readonly signal?: AbortSignal;
   /** Evaluate on `nasc worker`s through this Redis queue (never written into the results folder). */
   readonly queue?: string;
 }
@@ -74,43 +70,24 @@ export interface SearchSummary {
   readonly front: FrontPoint[];
   readonly indicators: { readonly hv: number; readonly testHv: number };
   readonly evaluations: number;
+  /** Evaluations already in the checkpoint a resumed run started from (0 for a fresh run). */
+  readonly resumedFrom: number;
   readonly seconds: number;
   readonly outDir: string;
   readonly baselines: Record<string, { readonly budget: number; readonly evaluations: number; readonly frontSize: number; readonly bestFeasibleTestAccuracy: number | null }>;
   readonly oracle: { readonly queries: number; readonly images: number; readonly testQueries: number; readonly testImages: number };
 }
 
-const CONFIG = 'config.json';
-const CHECKPOINT = 'checkpoint.json';
+const CONFIG = SEARCH_CONFIG_FILE;
+const CHECKPOINT = SEARCH_CHECKPOINT_FILE;
 
+/** DIR/config.json of a search folder, checked with the rules fresh input gets (resume_identity.ts, search_config_schema.ts). */
 export function readSearchConfig(dir: string): SearchConfig {
-  const file = path.join(dir, CONFIG);
-  if (!existsSync(file)) throw new InputError(`--resume ${dir}: no ${CONFIG} there (not a nasc search folder)`);
-  let c: Partial<SearchConfig> & { version?: number };
-  try {
-    c = JSON.parse(readFileSync(file, 'utf8')) as Partial<SearchConfig>;
-  } catch {
-    throw new InputError(`${file} is not valid JSON`);
-  }
-  if (c.format !== 'nasc-search' || c.scenario === undefined) throw new InputError(`${file} is not a nasc search config`);
-  if (c.version !== 2) throw new InputError(`${file} is a nasc search config of version ${String(c.version)}; this nasc resumes version 2 (rerun the search)`);
-  return { ...(c as SearchConfig), scenario: parseScenario(c.scenario, file), splitRepair: parseSplitRepair(c.splitRepair, `${file}: splitRepair`) };
-}
-
-function readCheckpoint(dir: string): SearchCheckpoint | undefined {
-  const file = path.join(dir, CHECKPOINT);
-  if (!existsSync(file)) return undefined;
-  try {
-    const c = JSON.parse(readFileSync(file, 'utf8')) as SearchCheckpoint;
-    if (c.format !== 'nasc-search-checkpoint' || c.version !== 2) throw new Error('format');
-    return c;
-  } catch {
-    throw new InputError(`${file} is not a valid search checkpoint (truncated, corrupt or of another version)`);
-  }
+  return readSearchConfigFile(dir, (spec) => void parsePluginSpec(algorithms, spec));
 }
 
 /** Builds a configured strategy on the NASC problem (split repair and feasibility screening for every strategy). */
-function createStrategy(spec: string, problem: NascProblem, config: SearchConfig, rng: Rng): Algorithm<NascInfo> {
+export function createStrategy(spec: string, problem: NascProblem, config: SearchConfig, rng: Rng): Algorithm<NascInfo> {
   const parsed = parsePluginSpec(algorithms, spec);
   return algorithms.get(parsed.name).create(
     problem,
@@ -133,8 +110,9 @@ function streams(seed: number, baselines: number): { search: Rng; baselines: Rng
 
 export async function runSearch(config: SearchConfig, runtime: SearchRuntime, resume: boolean): Promise<SearchSummary> {
   const started = performance.now();
-  const { dataDir, out } = runtime;
-  // Everything is checked before the first file is written, so bad input leaves nothing behind.
+  const { dataDir, out, signal } = runtime;
+  // Everything is checked before the first file is written, so bad input leaves nothing behind:
+  // data, weights, tables, scenario against all three, strategies, the checkpoint of a resume.
   const setup = new NascSetup({
     dataDir,
     tablesDir: runtime.tablesDir ?? dataDir,
@@ -150,27 +128,36 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
     bn: config.bn,
     cacheDir: out,
     ...(runtime.workers === undefined ? {} : { workers: runtime.workers }),
+    ...(signal === undefined ? {} : { signal }),
     ...(runtime.queue === undefined ? {} : { queue: { url: runtime.queue, runId: searchRunId(config) } }),
   });
-  setup.checkScenario(config.scenario);
-  await setup.checkQueue();
-  for (const s of [config.strategy, ...config.baselines.strategies]) parsePluginSpec(algorithms, s);
-  const checkpoint = resume ? readCheckpoint(out) : undefined;
-  if (!resume) writeConfig(out, config);
   const progress = new SearchProgress(runtime.progress, `nasc search ${config.scenario.name}`);
+  let done = 0;
   try {
+    setup.checkScenario(config.scenario);
+    await setup.checkQueue();
+    checkClassCounts({ scenario: config.scenario.numClasses, weights: setup.numClasses, data: CIFAR10_CLASSES }, config.scenario.name);
+    checkLatenciesFinite(setup.model(config.scenario), config.scenario);
     const problem = setup.problem(config.scenario);
+    // Every strategy is built once before any work (bad parameters, a strategy that cannot take
+    // this problem); the throwaway stream leaves the run's own streams untouched.
+    for (const s of config.baselines.strategies) createStrategy(s, problem, config, Rng.fromSeed(0));
     const rngs = streams(config.seed, config.baselines.strategies.length);
     const algorithm = createStrategy(config.strategy, problem, config, rngs.search);
     const archive: Individual<NascInfo>[] = [];
     const history: HistoryEntry[] = [];
+    const checkpointFile = path.join(out, CHECKPOINT);
+    const checkpoint = resume ? readSearchCheckpoint(checkpointFile, { space: problem.space, objectives: problem.objectiveNames.length, constraints: problem.constraintNames.length }) : undefined;
     if (checkpoint !== undefined) {
-      algorithm.loadState(checkpoint.state);
-      archive.push(...checkpoint.archive.map((j) => individualFromJSON(j)));
+      checkResumeIdentity(checkpoint.identity, resumeIdentity(config), checkpointFile, path.join(out, CONFIG));
+      archive.push(...restoreSearch(algorithm, checkpoint, checkpointFile));
       history.push(...checkpoint.history);
       // Racing decides against the run's front: rebuild it as it was when the checkpoint was written.
       problem.racing?.remember(racingFront(archive));
     }
+    if (!resume) writeConfig(out, config);
+    done = algorithm.evaluations;
+    const resumedFrom = algorithm.evaluations;
     const ref = problem.referencePoint ?? [1, config.scenario.latencyBoundMs];
     const elapsedBefore = checkpoint?.elapsedMs ?? 0;
     if (algorithm.evaluations < config.evaluations) {
@@ -189,15 +176,11 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
             failed: archive.filter((i) => i.failure !== undefined).length,
           };
           history.push(entry);
-          const ckpt: SearchCheckpoint = {
-            format: 'nasc-search-checkpoint',
-            version: 2,
-            state: a.saveState(),
-            archive: archive.map((i) => individualToJSON(i)),
-            history,
-            elapsedMs: p.elapsedMs,
-          };
-          writeJsonAtomic(path.join(out, CHECKPOINT), ckpt);
+          const ckpt: SearchCheckpoint = makeSearchCheckpoint(config, a.saveState(), archive, history, p.elapsedMs);
+          writeJsonAtomic(checkpointFile, ckpt);
+          done = p.evaluations;
+          // A stop request after a whole generation: its checkpoint is written, stop here.
+          signal?.throwIfAborted();
           progress.update({ evaluations: p.evaluations, total: config.evaluations, generation: p.generation, bestFeasibleAccuracy: entry.bestFeasibleAccuracy ?? NaN, hv: entry.hv });
         },
       });
@@ -206,6 +189,7 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
 
     const baselines: BaselineSummary[] = [];
     for (const [k, spec] of config.baselines.strategies.entries()) {
+      signal?.throwIfAborted();
       progress.note(`baseline: ${spec} (${config.baselines.evaluations} evaluations)`);
       // Each baseline races against its own front (a fresh racing instance), not the search's.
       const own = config.racing === undefined ? problem : setup.problem(config.scenario);
@@ -216,6 +200,7 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
     }
 
     // The test set is only for the final report: the front chosen on validation images, re-measured.
+    signal?.throwIfAborted();
     progress.note(`re-measuring the front on ${config.testImages} test images`);
     const heldOut = await nascHeldOut(setup, problem, archive);
     const results: SearchResults = {
@@ -235,6 +220,7 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
       front: results.front,
       indicators: results.indicators,
       evaluations: algorithm.evaluations,
+      resumedFrom,
       seconds,
       outDir: out,
       baselines: Object.fromEntries(
@@ -245,9 +231,15 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
       ),
       oracle: { queries: stats.val.queries, images: stats.val.images, testQueries: stats.test.queries, testImages: stats.test.images },
     };
+  } catch (e) {
+    // Stopped on request: the folder keeps config.json and the checkpoint of the last whole generation.
+    if (isInterrupted(e)) {
+      throw new Interrupted(e.signal, `interrupted by ${e.signal} after ${done} of ${config.evaluations} evaluations; ${out} keeps the last checkpoint (continue with: nasc search --resume ${out})`);
+    }
+    throw e;
   } finally {
     progress.stop();
-    await setup.close();
+    await setup.close(); // waits for running evaluations before ending the workers
   }
 }
 
@@ -260,7 +252,6 @@ export function racingFront(evaluated: readonly Individual<NascInfo>[]): { accur
 
 function writeConfig(out: string, config: SearchConfig): void {
   try {
-    mkdirSync(out, { recursive: true });
     writeJsonAtomic(path.join(out, CONFIG), config);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';

@@ -3,6 +3,7 @@
  * Constraints are in the g(x) ≤ 0 form of core/problem.ts. Reference points sit a little beyond
  * the nadir point of each true front; they are this project's convention, not the literature's.
  */
+import { InputError } from '../../core/errors.js';
 import type { Evaluation } from '../../core/individual.js';
 import type { Problem } from '../../core/problem.js';
 import { SearchSpace } from '../../core/space.js';
@@ -140,7 +141,7 @@ export class Ctp1 implements Problem<undefined> {
 
   constructor(options: Ctp1Options = {}) {
     const n = options.n ?? 2;
-    if (!(Number.isInteger(n) && n >= 2)) throw new Error(`ctp1: n must be an integer >= 2, got ${n}`);
+    if (!(Number.isInteger(n) && n >= 2)) throw new InputError(`ctp1: n must be an integer >= 2 (--variables), got ${n}`);
     this.space = new SearchSpace(Array.from({ length: n }, (_, i) => real(`x${i + 1}`, 0, 1)));
     const J = 2;
     const a = [1];

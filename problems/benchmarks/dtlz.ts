@@ -3,6 +3,7 @@
  * with n = m + k − 1 variables in [0, 1]; the last k are "distance" variables (optimal at 0.5), the
  * first m − 1 place the point on the front.
  */
+import { InputError } from '../../core/errors.js';
 import type { Evaluation } from '../../core/individual.js';
 import type { Problem } from '../../core/problem.js';
 import { SearchSpace } from '../../core/space.js';
@@ -33,8 +34,8 @@ abstract class Dtlz implements Problem<undefined> {
   ) {
     const m = options.m ?? 3;
     const n = options.n ?? m + k - 1;
-    if (!(Number.isInteger(m) && m >= 2)) throw new Error(`${name}: m must be an integer >= 2, got ${m}`);
-    if (!(Number.isInteger(n) && n >= m)) throw new Error(`${name}: n must be an integer >= m = ${m}, got ${n}`);
+    if (!(Number.isInteger(m) && m >= 2)) throw new InputError(`${name}: m must be an integer >= 2 (--objectives), got ${m}`);
+    if (!(Number.isInteger(n) && n >= m)) throw new InputError(`${name}: n must be an integer >= m = ${m} (--variables), got ${n}`);
     this.m = m;
     this.n = n;
     this.objectiveNames = Array.from({ length: m }, (_, j) => `f${j + 1}`);

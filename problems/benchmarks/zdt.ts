@@ -3,6 +3,7 @@
  * fronts and hypervolumes are in shared/REFERENCE.md; the conventional reference point is (1, 1).
  * `evaluate` is a plain loop over the batch: the engine's speed benchmark runs on these.
  */
+import { InputError } from '../../core/errors.js';
 import type { Evaluation } from '../../core/individual.js';
 import type { Problem } from '../../core/problem.js';
 import { SearchSpace } from '../../core/space.js';
@@ -29,7 +30,7 @@ abstract class Zdt implements Problem<undefined> {
     /** Box of x2..xn (x1 is always in [0, 1]). */
     tail: readonly [number, number] = [0, 1],
   ) {
-    if (!(Number.isInteger(n) && n >= 2)) throw new Error(`${name}: n must be an integer >= 2, got ${n}`);
+    if (!(Number.isInteger(n) && n >= 2)) throw new InputError(`${name}: n must be an integer >= 2 (--variables), got ${n}`);
     this.n = n;
     this.space = new SearchSpace(Array.from({ length: n }, (_, i) => (i === 0 ? real('x1', 0, 1) : real(`x${i + 1}`, tail[0], tail[1]))));
   }

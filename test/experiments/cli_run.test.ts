@@ -25,9 +25,13 @@ test('run --checkpoint then --resume ends identical to the uninterrupted run', a
   const part = await runCommand({ ...base, problem: 'zdt2', pop: 21, generations: 12, checkpoint: ckpt });
   assert.equal(part.generations, 12);
   assert.ok(existsSync(ckpt));
-  const resumed = await runCommand({ ...base, seed: 1, generations: 30, resume: ckpt });
+  const { seed: _seed, ...noSeed } = base;
+  const resumed = await runCommand({ ...noSeed, generations: 30, resume: ckpt });
   assert.deepEqual(resumed.front, whole.front);
   assert.equal(resumed.evaluations, whole.evaluations);
+  // A flag that would change the run is refused by name, not silently ignored.
+  await assert.rejects(runCommand({ ...base, seed: 1, generations: 30, resume: ckpt }), /--seed 1 differs from the checkpoint's 4/);
+  await assert.rejects(runCommand({ ...noSeed, algorithm: 'random', generations: 30, resume: ckpt }), /--algorithm random differs from the checkpoint's nsga2/);
 });
 
 test('run on ZDT1 prints the fields the checks read', () => {

@@ -284,8 +284,9 @@ test('an unusable data directory, or an unknown dataset, is a one-line error', a
   const parent = tmpDir();
   const file = path.join(parent, 'plain-file');
   writeFileSync(file, 'x');
-  await rejectsInput(dataFetchCommand(args(file, '/good.tar.gz')), /is not a directory/);
-  await rejectsInput(dataFetchCommand(args(path.join(file, 'data'), '/good.tar.gz')), /cannot create data directory .*not a directory/);
+  // Checked before any mkdir (experiments/io/output_target.ts).
+  await rejectsInput(dataFetchCommand(args(file, '/good.tar.gz')), /--data-dir .*plain-file is a file, not a folder/);
+  await rejectsInput(dataFetchCommand(args(path.join(file, 'data'), '/good.tar.gz')), /--data-dir .*plain-file\/data cannot be created: .*plain-file is a file, not a folder/);
   await rejectsInput(fetchDataset({ dataset: 'mnist', dataDir: parent }), /unknown dataset 'mnist' \(known: cifar10\)/);
   const saved = process.env.NASC_DATA;
   delete process.env.NASC_DATA;

@@ -8,6 +8,7 @@ import { defaultWeights } from '../../experiments/paths.js';
 import { profile, profiledOps } from '../../experiments/profile/profile_job.js';
 import { loadWeightStore } from '../../workers/weight_store.js';
 import { encoderKey } from '../../problems/nasc/bottleneck_latency.js';
+import { skipUnless } from '../helpers/needs_data.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -34,7 +35,7 @@ test('a narrow store is refused: its timings would not match the table keys', as
   await assert.rejects(profile(tiny, { name: 'x', runs: 1, warmup: 0 }), /FBNet-CIFAR shapes/);
 });
 
-test('profiling the shipped store gives a table the latency model accepts', { skip: existsSync(defaultWeights()) ? false : 'no shipped weight store' }, async () => {
+test('profiling the shipped store gives a table the latency model accepts', { skip: skipUnless(existsSync(defaultWeights()), 'the shipped weight store') }, async () => {
   const store = loadWeightStore(defaultWeights());
   const table = await profile(store, { name: 'here', runs: 2, warmup: 1 });
   const parsed = LatencyTable.parse(JSON.parse(JSON.stringify(table)), 'profile');

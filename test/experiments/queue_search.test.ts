@@ -15,9 +15,9 @@ import { Redis } from 'ioredis';
 import { DEFAULT_QUEUE_NAME, QUEUE_PREFIX } from '../../workers/queue/accuracy_job.js';
 import { startLocalRedis } from '../../workers/queue/local_redis.js';
 import { queueSkip, ROOT, sleep, startWorker, TINY_STORE } from '../workers/queue_helpers.js';
+import { skipUnlessData } from '../helpers/needs_data.js';
 
-const dataDir = process.env.NASC_DATA;
-const skip = queueSkip() || (dataDir === undefined || !existsSync(path.join(dataDir, 'hw-nas-bench')) ? 'NASC_DATA is not set (needs hw-nas-bench)' : false);
+const skip = queueSkip() || skipUnlessData('hw-nas-bench');
 const CLI = ['--import', 'tsx', path.join(ROOT, 'experiments/cli/main.ts')];
 const SMALL = ['--weights', TINY_STORE, '--evaluations', '24', '--pop', '8', '--val-images', '40', '--test-images', '40', '--calibration-images', '16', '--baselines', '', '--seed', '3', '--scenario', 'open'];
 

@@ -4,16 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { skipUnlessData } from '../helpers/needs_data.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const dataDir = process.env.NASC_DATA;
-const missing = dataDir === undefined || !existsSync(path.join(dataDir, 'cifar10')) ? 'NASC_DATA is not set (needs cifar10 and hw-nas-bench)' : false;
-// Under CI a data-dependent test must not skip silently.
-const skip = missing !== false && process.env.CI !== 'true' ? missing : false;
+// Under CI=true a data-dependent test does not skip silently (test/helpers/needs_data.ts).
+const skip = skipUnlessData('cifar10', 'hw-nas-bench');
 const cli = [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'experiments/cli/main.ts')];
 const tiny = path.join(root, 'test/fixtures/supernet-tiny/tiny.json');
 

@@ -9,12 +9,14 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it, test } from 'node:test';
+import { skipUnlessData } from '../helpers/needs_data.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dataDir = process.env.NASC_DATA;
-const skip = dataDir === undefined || !existsSync(path.join(dataDir, 'cifar10')) ? 'NASC_DATA is not set (needs cifar10 and hw-nas-bench)' : false;
+const skip = skipUnlessData('cifar10', 'hw-nas-bench');
 const tiny = path.join(root, 'test/fixtures/supernet-tiny/tiny.json');
-const cli = [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'experiments/cli/main.ts')];
+// One process (not the tsx launcher, which would put a second process in between): a kill reaches nasc itself.
+const cli = ['--import', 'tsx', path.join(root, 'experiments/cli/main.ts')];
 
 function small(evaluations: number, workers: number): string[] {
   return ['--weights', tiny, '--evaluations', String(evaluations), '--pop', '8', '--val-images', '40', '--test-images', '40', '--calibration-images', '16', '--baseline-evaluations', '8', '--workers', String(workers), '--seed', '3'];
@@ -55,11 +57,11 @@ test('search writes a complete results folder and prints the summary JSON', { sk
   assert.equal(rep.status, 0, rep.stderr);
 });
 
-test('SIGKILL during search, then --resume: front.json is byte-identical to an uninterrupted run', { skip }, async () => {
+test('SIGKILL during search, then --resume: front.json is byte-identical to an uninterrupted run', { skip, timeout: 900_000 }, async () => {
   await killAndResume([...small(40, 1), '--scenario', 'open']);
 });
 
-test('the same with racing on images (its front is rebuilt from the checkpoint)', { skip }, async () => {
+test('the same with racing on images (its front is rebuilt from the checkpoint)', { skip, timeout: 900_000 }, async () => {
   const out = await killAndResume([...small(40, 1), '--scenario', 'open', '--racing', '--racing-first-images', '10', '--racing-front-images', '80']);
   const checkpoint = JSON.parse(readFileSync(path.join(out, 'checkpoint.json'), 'utf8')) as { archive: { info: { images: number; stoppedEarly?: boolean; interval?: number[] } }[] };
   const images = checkpoint.archive.map((i) => i.info.images);
@@ -76,29 +78,32 @@ async function killAndResume(args: string[]): Promise<string> {
   // Start the same run and kill it hard once a checkpoint past the first generation exists.
   const child = spawn(process.execPath, [...cli, 'search', ...args, '--out', killed], { cwd: root, stdio: 'ignore' });
   const ckpt = path.join(killed, 'checkpoint.json');
-  await new Promise<void>((resolve, reject) => {
-    const started = Date.now();
-    const poll = setInterval(() => {
-      try {
-        if (existsSync(ckpt) && (JSON.parse(readFileSync(ckpt, 'utf8')) as { state: { evaluations: number } }).state.evaluations >= 16) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-          resolve();
-        }
-      } catch {
-        // a reader may race the rename; try again
-      }
-      if (Date.now() - started > 120_000) {
-        clearInterval(poll);
-        child.kill('SIGKILL');
-        reject(new Error('no checkpoint within 120 s'));
-      }
-    }, 50);
-  });
-  await new Promise((r) => child.once('exit', r));
-  assert.ok(!existsSync(path.join(killed, 'front.json')), 'killed before the end (choose a larger budget if this fails)');
-  const resumed = search(['--resume', killed, '--workers', '2']);
+  const evaluations = (): number => {
+    try {
+      return (JSON.parse(readFileSync(ckpt, 'utf8')) as { state: { evaluations: number } }).state.evaluations;
+    } catch {
+      return 0; // none yet, or a reader racing the rename
+    }
+  };
+  let exited = false;
+  const exit = new Promise((r) => child.once('exit', r)).then(() => (exited = true));
+  // Polls until the checkpoint holds ≥ 16 evaluations; the test's own timeout bounds a hang.
+  while (!exited && evaluations() < 16) await new Promise((r) => setTimeout(r, 20));
+  child.kill('SIGKILL');
+  await exit;
+  const killedAt = evaluations();
+  assert.ok(killedAt >= 16 && !existsSync(path.join(killed, 'front.json')), 'killed before the end (choose a larger budget if this fails)');
+  // A resume that would change the run is refused, and the folder stays as the kill left it.
+  const conflicting = search(['--resume', killed, '--seed', '4']);
+  assert.equal(conflicting.status, 2);
+  assert.match(conflicting.stderr, /--seed 4 \(the run has 3\)/);
+  const resumed = search(['--resume', killed, '--workers', '2', '--json', '--no-progress']);
   assert.equal(resumed.status, 0, resumed.stderr);
+  // It resumed (not restarted): it began from the checkpoint and evaluated only the rest.
+  const summary = JSON.parse(resumed.stdout) as { evaluations: number; resumedFrom: number };
+  assert.equal(summary.resumedFrom, killedAt);
+  assert.equal(summary.evaluations, 40);
+  assert.ok(summary.evaluations - summary.resumedFrom < 40, `evaluations after the resume: ${summary.evaluations - summary.resumedFrom}`);
   assert.equal(readFileSync(path.join(killed, 'front.json'), 'utf8'), readFileSync(path.join(whole, 'front.json'), 'utf8'));
   assert.equal(readFileSync(path.join(killed, 'baselines.json'), 'utf8'), readFileSync(path.join(whole, 'baselines.json'), 'utf8'));
   return killed;

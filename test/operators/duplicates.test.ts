@@ -86,17 +86,17 @@ test('default elimination: hashing for discrete spaces, ε for spaces with reals
   assert.ok(defaultDuplicateElimination(new SearchSpace([real('x', 0, 1), binary('b')])) instanceof EpsilonDuplicateElimination);
 });
 
-test('epsilon elimination of a NSGA-II-sized generation is fast', () => {
+test('epsilon elimination of a NSGA-II-sized generation keeps exactly the new offspring, generation after generation', () => {
+  // Speed is measured by `npm run bench:engine`, not asserted here (no wall-clock assertions in tests).
   const space = new SearchSpace(Array.from({ length: 30 }, (_, i) => real(`x${i}`, 0, 1)));
   const rng = Rng.fromSeed(1);
   const pop = new UniformSampling().sample(space, 100, rng);
   // Offspring sharing most genes with the population (as after convergence), half exact copies.
   const off = Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? [...(pop[i] as Genome)] : (pop[i] as Genome).map((x, j) => (j === 29 ? x * 0.5 : x))));
   const elim = new EpsilonDuplicateElimination();
-  const t0 = performance.now();
-  let kept = 0;
-  for (let g = 0; g < 250; g++) kept = elim.filter(space, off, pop).length;
-  const ms = performance.now() - t0;
-  assert.equal(kept, 50);
-  assert.ok(ms < 2000, `250 generations took ${ms} ms`);
+  for (let g = 0; g < 25; g++) {
+    const kept = elim.filter(space, off, pop);
+    assert.equal(kept.length, 50);
+    assert.ok(kept.every((k) => off.findIndex((o) => o === k) % 2 === 1), "the exact copies are the ones dropped");
+  }
 });

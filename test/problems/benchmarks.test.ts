@@ -138,14 +138,13 @@ test('ZDT3 true front: the five disconnected pieces of pymoo', () => {
   assert.equal(hit.size, 5);
 });
 
-test('ZDT evaluation is fast: 25,100 ZDT1 evaluations in batches of 100 take a few ms', () => {
+test('ZDT evaluation in batches of 100 equals evaluation one genome at a time', () => {
+  // Speed is measured by `npm run bench:engine` (figures printed), not asserted here.
   const p = new Zdt1();
-  const genomes = new UniformSampling().sample(p.space, 25_100, Rng.fromSeed(1));
-  p.evaluate(genomes.slice(0, 1000)); // warm-up
-  const t0 = performance.now();
-  for (let i = 0; i < 251; i++) p.evaluate(genomes.slice(i * 100, (i + 1) * 100));
-  const ms = performance.now() - t0;
-  assert.ok(ms < 150, `25,100 evaluations took ${ms.toFixed(1)} ms`);
+  const genomes = new UniformSampling().sample(p.space, 1000, Rng.fromSeed(1));
+  const batched = Array.from({ length: 10 }, (_, i) => p.evaluate(genomes.slice(i * 100, (i + 1) * 100))).flat();
+  const single = genomes.map((g) => p.evaluate([g])[0]);
+  assert.deepEqual(batched, single);
 });
 
 test('DTLZ1/2: optimal genomes (distance variables 0.5) land on Σf = 0.5 and Σf² = 1', () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { InputError } from '../../core/errors.js';
+import { InputError, Interrupted } from '../../core/errors.js';
 import type { SubnetQuery } from '../../problems/nasc/accuracy_oracle.js';
 import { imageRanges, OnnxAccuracyOracle } from '../../workers/accuracy_pool.js';
 import { toFloatBatch } from '../../workers/cifar10.js';
@@ -185,4 +185,36 @@ test('bad queries and options are InputErrors', async () => {
   } finally {
     await oracle.close();
   }
+});
+
+/** 40 distinct lossy queries (each its own cache entry). */
+function manyQueries(): SubnetQuery[] {
+  return Array.from({ length: 40 }, (_, k) => ({ architecture: A.map((c, i) => (c + k + i) % 9), split: 1 + (k % 21), precision: 'int8' as const }));
+}
+
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 5));
+}
+
+test('an aborted signal stops the pool mid-run: queued tasks are dropped, running ones finish, no native abort', async () => {
+  const controller = new AbortController();
+  const oracle = new OnnxAccuracyOracle({ weights: STORE, images: IMAGES, workers: 2, batchSize: 8, bn: 'running', signal: controller.signal });
+  const pending = oracle.accuracy(manyQueries());
+  await until(() => oracle.stats.evaluated >= 2);
+  const rejected = assert.rejects(pending, (e: unknown) => e instanceof Interrupted && e.signal === 'SIGTERM');
+  controller.abort(new Interrupted('SIGTERM'));
+  await rejected;
+  await oracle.close(); // waits for the running tasks, then ends the workers
+  assert.ok(oracle.stats.evaluated < 40, `stopped early (${oracle.stats.evaluated} of 40 evaluated)`);
+  await assert.rejects(oracle.accuracy(QUERIES), Interrupted);
+});
+
+test('close() while queries run (an error path) waits for the running tasks instead of killing workers inside onnxruntime', async () => {
+  const oracle = new OnnxAccuracyOracle({ weights: STORE, images: IMAGES, workers: 2, batchSize: 8, bn: 'running' });
+  const pending = oracle.accuracy(manyQueries());
+  await until(() => oracle.stats.evaluated >= 1);
+  const rejected = assert.rejects(pending, /closed/);
+  await oracle.close();
+  await rejected;
+  await oracle.close(); // idempotent
 });

@@ -13,8 +13,10 @@ import { applyPayloadPrecision } from '../../workers/payload_precision.js';
 import { loadWeightStore, type WeightStore } from '../../workers/weight_store.js';
 import { fixtureExists, FIXTURE_STORE, loadFixture, type Fixture } from './fixture.js';
 import { fakeImages, writeTinyStore } from './tiny_store.js';
+import { skipUnless } from '../helpers/needs_data.js';
 
 const HAVE_FIXTURE = fixtureExists();
+const skipFixture = skipUnless(HAVE_FIXTURE, 'the PyTorch fixture store test/fixtures/supernet-tiny');
 
 async function logits(model: Uint8Array, x: Float32Array, n: number): Promise<Float32Array> {
   return (await withSession(model, (s) => runFloat(s, IMAGE, x, [n, 3, 32, 32], LOGITS))).data;
@@ -37,7 +39,7 @@ function fx(): { fx: Fixture; store: WeightStore; x: Float32Array } {
   return fixture;
 }
 
-test('logits match PyTorch eval mode for every fixture genome (BN folded and as nodes)', { skip: !HAVE_FIXTURE }, async (t) => {
+test('logits match PyTorch eval mode for every fixture genome (BN folded and as nodes)', { skip: skipFixture }, async (t) => {
   const { fx: f, store, x } = fx();
   assert.ok(f.genomes.length >= 24);
   let worst = 0;
@@ -57,7 +59,7 @@ test('logits match PyTorch eval mode for every fixture genome (BN folded and as 
   t.diagnostic(`max |logit diff| over ${f.genomes.length} genomes × ${f.count} images: ${worst.toExponential(2)}`);
 });
 
-test('head outputs (tensor after stem + layers 0..s−1) match PyTorch at every fixture split', { skip: !HAVE_FIXTURE }, async (t) => {
+test('head outputs (tensor after stem + layers 0..s−1) match PyTorch at every fixture split', { skip: skipFixture }, async (t) => {
   const { fx: f, store, x } = fx();
   let worst = 0;
   let checked = 0;

@@ -8,6 +8,7 @@ import { requiredTensors } from '../../workers/supernet_space.js';
 import { loadWeightStore, storeFiles } from '../../workers/weight_store.js';
 import { fixtureExists, FIXTURE_STORE } from './fixture.js';
 import { TINY_SPACE, writeTinyStore } from './tiny_store.js';
+import { skipUnless } from '../helpers/needs_data.js';
 
 type Manifest = { tensors: { name: string; shape: number[]; offset: number; byteLength: number; dtype: string }[]; [k: string]: unknown };
 
@@ -71,7 +72,7 @@ test('wrong sizes, hashes, bounds, tensors and versions are refused with one lin
   refuses(json, /not valid JSON/);
 });
 
-test('the PyTorch fixture store passes validation', { skip: !fixtureExists() }, () => {
+test('the PyTorch fixture store passes validation', { skip: skipUnless(fixtureExists(), 'the PyTorch fixture store test/fixtures/supernet-tiny') }, () => {
   const s = loadWeightStore(FIXTURE_STORE);
   assert.equal(s.space.stages.length, 7);
 });

@@ -17,7 +17,8 @@ import { BN_MODES, type BnMode } from '../../../workers/bn_statistics.js';
 import { complementIndices, loadCifar10, selectImages, validationSplit } from '../../../workers/cifar10.js';
 import { loadWeightStore } from '../../../workers/weight_store.js';
 import { ensureCifar10 } from '../../data/data_dir.js';
-import { positiveInteger } from '../validate.js';
+import { Shutdown } from '../../shutdown.js';
+import { positiveInteger, workersFlag } from '../validate.js';
 
 export interface AccuracyArgs {
   arch: string;
@@ -69,10 +70,13 @@ export async function accuracyReport(args: AccuracyArgs): Promise<AccuracyReport
     if (pool.length < k) throw new InputError(`--calibration-images ${k} exceeds the ${pool.length} training images outside the validation split`);
     calibration = selectImages(train, pool.slice(0, k));
   }
+  // Ctrl-C lets the running evaluations finish before the workers end (no native abort).
+  const shutdown = Shutdown.install();
   const oracle = new OnnxAccuracyOracle({
     weights,
     images: test,
     bn,
+    signal: shutdown.signal,
     ...(calibration === undefined ? {} : { calibration }),
     ...(args.workers === undefined ? {} : { workers: args.workers }),
     ...(args['batch-size'] === undefined ? {} : { batchSize: args['batch-size'] }),
@@ -84,6 +88,7 @@ export async function accuracyReport(args: AccuracyArgs): Promise<AccuracyReport
     return { accuracy: r.accuracy, images: r.images, seconds, ...(r.failure === undefined ? {} : { failure: r.failure }) };
   } finally {
     await oracle.close();
+    shutdown.dispose();
   }
 }
 
@@ -98,7 +103,7 @@ export const accuracyCommand: CommandModule<object, AccuracyArgs> = {
       .option('bottleneck', { coerce: positiveInteger('bottleneck', true), describe: 'width c of the store\'s learned bottleneck at the split (needs --precision int8; 0 = none)' })
       .option('images', { coerce: positiveInteger('images'), describe: 'first N test images (default: all 10,000)' })
       .option('weights', { type: 'string', describe: 'weight store .json or .bin (default: experiments/supernet/store/fbnet-cifar10.json)' })
-      .option('workers', { coerce: positiveInteger('workers'), describe: 'worker threads (default: one per core)' })
+      .option('workers', { coerce: workersFlag, describe: 'worker threads (default: one per core)' })
       .option('bn', { type: 'string', describe: `BatchNorm statistics: ${BN_MODES.join('|')} (default ${DEFAULT_BN_MODE})` })
       .option('calibration-images', { coerce: positiveInteger('calibration-images'), describe: `training images for --bn recalibrate (default ${DEFAULT_CALIBRATION_IMAGES})` })
       .option('batch-size', { coerce: positiveInteger('batch-size'), describe: 'images per inference batch (default 100)' })

@@ -4,6 +4,7 @@ import { userCacheDir } from '../../data/data_dir.js';
 import { DATASETS, datasetNames } from '../../data/datasets.js';
 import { fetchDataset, type FetchResult } from '../../data/fetch.js';
 import { positiveInteger } from '../validate.js';
+import { checkOutputDir } from '../../io/output_target.js';
 
 export interface DataFetchArgs {
   dataset: string;
@@ -19,12 +20,16 @@ export interface DataFetchArgs {
 
 /** `nasc data fetch <dataset>`: what the handler does, minus the printing. */
 export async function dataFetchCommand(args: DataFetchArgs): Promise<FetchResult> {
+  // --data-dir, then NASC_DATA, then the per-user cache (where `nasc search` looks last).
+  const env = process.env.NASC_DATA;
+  const [dataDir, source] = args['data-dir'] !== undefined ? [args['data-dir'], '--data-dir'] : env !== undefined && env !== '' ? [env, 'NASC_DATA'] : [userCacheDir(), 'the user cache'];
+  // Named by where it came from, and checked before any mkdir (recursive mkdir below /proc never returns).
+  checkOutputDir(dataDir, { flag: source });
   return fetchDataset({
     dataset: args.dataset,
     force: args.force,
     progress: args.progress ?? 'auto',
-    // --data-dir, then NASC_DATA, then the per-user cache (where `nasc search` looks last).
-    dataDir: args['data-dir'] ?? (process.env.NASC_DATA !== undefined && process.env.NASC_DATA !== '' ? process.env.NASC_DATA : userCacheDir()),
+    dataDir,
     ...(args.url === undefined ? {} : { url: args.url }),
     ...(args.md5 === undefined ? {} : { md5: args.md5 }),
     ...(args.size === undefined ? {} : { size: args.size }),

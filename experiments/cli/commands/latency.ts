@@ -17,6 +17,7 @@ import { resolveScenario } from '../../scenarios.js';
 import { MAX_SPLIT, architectureNames, parseArchitecture } from '../../../problems/nasc/search_space.js';
 import { levelOfWidth } from '../../../problems/nasc/bottleneck.js';
 import { namedDataDir } from '../../data/data_dir.js';
+import { checkLatenciesFinite } from '../../validation/run_inputs.js';
 
 export interface LatencyArgs {
   scenario?: string;
@@ -93,6 +94,8 @@ export function latencyReport(args: LatencyArgs): LatencyReport {
   const lut = args.lut ?? dataFile(namedDataDir(args['data-dir'])?.dir, 'fbnetLut');
   const table = LatencyTable.merge([loadLatencyTable(lut), ...(args.profile ?? []).map(loadLatencyTable)]);
   const model = SplitLatencyModel.fromTable(table, { device, server, link, numClasses });
+  // A link too slow for a double (1e-320 Mbit/s) would print null: refuse it like bad input.
+  checkLatenciesFinite(model, { name: scenario?.name ?? 'from the flags', precision });
   return { ...model.breakdown(architecture, split, precision, bottleneck), architecture: architectureNames(architecture), split, precision, bottleneck, device, server, link };
 }
 

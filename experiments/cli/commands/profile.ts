@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../../core/errors.js';
 import { loadWeightStore } from '../../../workers/weight_store.js';
 import { writeJsonAtomic } from '../../io/atomic_write.js';
+import { checkOutputFile } from '../../io/output_target.js';
 import { defaultWeights } from '../../paths.js';
 import { profile } from '../../profile/profile_job.js';
 import { positiveInteger } from '../validate.js';
@@ -29,8 +30,9 @@ export const profileCommand: CommandModule<object, ProfileArgs> = {
       .option('json', { type: 'boolean', default: false }) as unknown as Argv<ProfileArgs>,
   handler: async (args) => {
     if (!/^[a-z0-9][a-z0-9-]*$/i.test(args.name)) throw new InputError(`--name ${args.name}: use letters, digits and '-' only`);
+    // Checked before profiling (minutes), so a bad --out cannot fail only at the end.
+    const out = checkOutputFile(path.resolve(args.out ?? path.join('results', `profile-${args.name}.json`)), { flag: '--out' });
     const store = loadWeightStore(path.resolve(args.weights ?? defaultWeights()));
-    const out = path.resolve(args.out ?? path.join('results', `profile-${args.name}.json`));
     const started = performance.now();
     const table = await profile(store, {
       name: args.name,

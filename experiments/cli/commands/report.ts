@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { InputError } from '../../../core/errors.js';
+import { parsePluginSpec } from '../../../core/registry.js';
 import { writeCompareReportHtml } from '../../report/compare_report.js';
 import { writeSearchReportHtml } from '../../report/html.js';
-import { readResults } from '../../search/results.js';
+import { algorithms } from '../../plugins.js';
+import { readSearchResults } from '../../report/results_reader.js';
 import { drawSearchPlots } from '../../report/search_plots.js';
+import { checkInputDir, checkOutputDir } from '../../io/output_target.js';
 
 interface ReportArgs {
   dir: string;
@@ -22,12 +24,13 @@ export interface ReportSummary {
 
 /** `nasc report DIR`: a search folder gets its plots (SVG + PNG) and report.html redrawn; a compare folder its report.html. */
 export function reportCommand(dirArg: string): ReportSummary {
-  const dir = path.resolve(dirArg);
-  if (!existsSync(dir)) throw new InputError(`results folder ${dir} does not exist`);
+  const dir = checkInputDir(path.resolve(dirArg), { flag: 'report' });
+  checkOutputDir(dir, { flag: 'report' }); // the plots and report.html are written back into it
   if (!existsSync(path.join(dir, 'config.json')) && existsSync(path.join(dir, 'compare.json'))) {
     return { dir, kind: 'compare', files: [writeCompareReportHtml(dir)] };
   }
-  const results = readResults(dir);
+  // Every file checked field by field: a front.json of {} or null is one line, not a TypeError.
+  const results = readSearchResults(dir, (spec) => void parsePluginSpec(algorithms, spec));
   const files = [...drawSearchPlots(dir, results), writeSearchReportHtml(dir)];
   return { dir, kind: 'search', files, front: results.front.length, hv: results.indicators.hv };
 }

@@ -1,10 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { SPLIT_REPAIRS, parseSplitRepair } from '../../../problems/nasc/best_split_repair.js';
 import { parsePluginSpec, splitSpecList } from '../../../core/registry.js';
-import { InputError } from '../../../core/errors.js';
+import { InputError, isInputError } from '../../../core/errors.js';
 import { PAYLOAD_PRECISIONS, type PayloadPrecision } from '../../../problems/nasc/accuracy_oracle.js';
 import { loadScenario, overrideScenario, type Scenario, type SpaceName } from '../../../problems/nasc/scenario.js';
 import { scenarioLayout } from '../../../problems/nasc/problem.js';
@@ -14,9 +14,15 @@ import { loadWeightStore } from '../../../workers/weight_store.js';
 import { defaultWeights, versions } from '../../paths.js';
 import { algorithms } from '../../plugins.js';
 import { resolveScenario } from '../../scenarios.js';
+import { childFolder } from '../../io/folder_name.js';
+import { RunFolder } from '../../io/run_folder.js';
+import { refuseConflictingFlags } from '../../resume/flag_conflicts.js';
+import { SEARCH_CHECKPOINT_FILE } from '../../resume/search_checkpoint.js';
 import { readSearchConfig, runSearch, type SearchConfig } from '../../search/search_job.js';
 import { ensureCifar10, namedDataDir } from '../../data/data_dir.js';
-import { positiveInteger, positiveNumber } from '../validate.js';
+import { Shutdown } from '../../shutdown.js';
+import { EVALUATIONS, MAX_EVALUATIONS, POPULATION_SIZE, integerIn } from '../../validation/numbers.js';
+import { positiveInteger, positiveNumber, ruleFlag, seedFlag, workersFlag } from '../validate.js';
 
 /**
  * Default sizes of the main job, chosen so that `npm start` stays within ten minutes on 2 cores
@@ -26,6 +32,8 @@ import { positiveInteger, positiveNumber } from '../validate.js';
  * front plot compares equals; every budget is in the legend and in baselines.json.
  */
 export const SEARCH_DEFAULTS = {
+  scenario: 'default',
+  seed: 1,
   strategy: 'nasc',
   evaluations: 300,
   populationSize: 20,
@@ -49,9 +57,9 @@ export const SEARCH_DEFAULTS = {
 } as const;
 
 export interface SearchArgs {
-  scenario: string;
-  strategy: string;
-  seed: number;
+  scenario?: string;
+  strategy?: string;
+  seed?: number;
   evaluations?: number;
   generations?: number;
   pop?: number;
@@ -88,10 +96,12 @@ export interface SearchArgs {
 }
 
 function buildConfig(args: SearchArgs): SearchConfig {
-  parsePluginSpec(algorithms, args.strategy);
+  const strategy = args.strategy ?? SEARCH_DEFAULTS.strategy;
+  parsePluginSpec(algorithms, strategy);
   const baselines = splitSpecList(args.baselines ?? SEARCH_DEFAULTS.baselines);
   for (const b of baselines) parsePluginSpec(algorithms, b);
-  let scenario: Scenario = loadScenario(resolveScenario(args.scenario));
+  const scenarioSource = args.scenario ?? SEARCH_DEFAULTS.scenario;
+  let scenario: Scenario = loadScenario(resolveScenario(scenarioSource));
   const precision = args.precision as PayloadPrecision | 'search' | undefined;
   if (precision !== undefined && precision !== 'search' && !PAYLOAD_PRECISIONS.includes(precision)) {
     throw new InputError(`--precision must be one of ${[...PAYLOAD_PRECISIONS, 'search'].join(', ')}, got ${precision}`);
@@ -114,13 +124,14 @@ function buildConfig(args: SearchArgs): SearchConfig {
   scenarioLayout(scenario, fbnetBottleneckSet(store.manifest.bottlenecks)); // the extended space needs trained bottlenecks: refuse before writing anything
   const populationSize = args.pop ?? SEARCH_DEFAULTS.populationSize;
   const evaluations = args.evaluations ?? (args.generations === undefined ? SEARCH_DEFAULTS.evaluations : populationSize * (args.generations + 1));
+  if (!EVALUATIONS.accepts(evaluations)) throw new InputError(`--generations ${args.generations} gives ${evaluations} evaluations, more than ${MAX_EVALUATIONS}`);
   return {
     format: 'nasc-search',
     version: 2,
     scenario,
-    scenarioSource: args.scenario,
-    seed: args.seed,
-    strategy: args.strategy,
+    scenarioSource,
+    seed: args.seed ?? SEARCH_DEFAULTS.seed,
+    strategy,
     populationSize,
     evaluations,
     valImages: args['val-images'] ?? SEARCH_DEFAULTS.valImages,
@@ -158,29 +169,90 @@ function trainingSteps(training: unknown): number | null {
 }
 
 export async function searchCommand(args: SearchArgs) {
+  // Installed first: a Ctrl-C from here on stops cleanly (the pools let running evaluations end).
+  const shutdown = Shutdown.install();
+  try {
+    return await claimAndSearch(args, shutdown.signal);
+  } finally {
+    shutdown.dispose();
+  }
+}
+
+async function claimAndSearch(args: SearchArgs, signal: AbortSignal) {
   // Tables: the named data directory's copies when it has them, else the shipped ones.
   const tablesDir = namedDataDir(args['data-dir'])?.dir;
+  const resume = args.resume !== undefined;
+  let folder: RunFolder;
   let config: SearchConfig;
-  let out: string;
   if (args.resume !== undefined) {
-    out = path.resolve(args.resume);
-    config = readSearchConfig(out);
-    if (args.evaluations !== undefined) config = { ...config, evaluations: args.evaluations };
+    // The folder is locked first, then its config.json read with the rules fresh input gets.
+    folder = RunFolder.claim(args.resume, { flag: '--resume', resume: true, command: 'nasc search --resume' });
+    try {
+      config = readSearchConfig(folder.dir);
+      refuseConflictingFlags(folder.dir, resumeFlags(args, config, folder.dir));
+      const evaluations = args.evaluations ?? (args.generations === undefined ? undefined : config.populationSize * (args.generations + 1));
+      if (evaluations !== undefined) config = { ...config, evaluations };
+    } catch (e) {
+      folder.release();
+      throw e;
+    }
   } else {
     config = buildConfig(args);
-    out = path.resolve(args.out ?? path.join('results', `search-${config.scenario.name}-seed${config.seed}`));
-    if (existsSync(out) && readdirSync(out).length > 0) {
-      throw new InputError(`output folder ${out} exists and is not empty (use --resume ${out} to continue it, or another --out)`);
-    }
+    // A scenario's name is user data: it becomes one sanitised folder name below results/.
+    const out = args.out ?? childFolder('results', `search-${config.scenario.name}-seed${config.seed}`);
+    folder = RunFolder.claim(out, { flag: '--out', resume: false, command: 'nasc search' });
   }
-  // CIFAR-10: --data-dir, NASC_DATA or the user cache; downloaded into the cache on first use
-  // (after the flags were checked, so a typo costs no download).
-  const cifar = await ensureCifar10({ ...(args['data-dir'] === undefined ? {} : { dataDir: args['data-dir'] }), fetch: true, progress: args.json ? 'lines' : 'auto' });
-  return runSearch(
-    config,
-    { dataDir: cifar.dir, ...(tablesDir === undefined ? {} : { tablesDir }), out, progress: args.progress && !args.json ? true : args.progress, ...(args.workers === undefined ? {} : { workers: args.workers }), ...(args.queue === undefined ? {} : { queue: args.queue }) },
-    args.resume !== undefined,
-  );
+  try {
+    // CIFAR-10: --data-dir, NASC_DATA or the user cache; downloaded into the cache on first use
+    // (after the flags and the output folder were checked, so a typo costs no download).
+    const cifar = await ensureCifar10({ ...(args['data-dir'] === undefined ? {} : { dataDir: args['data-dir'] }), fetch: true, progress: args.json ? 'lines' : 'auto' });
+    return await runSearch(
+      config,
+      { dataDir: cifar.dir, ...(tablesDir === undefined ? {} : { tablesDir }), out: folder.dir, progress: args.progress && !args.json ? true : args.progress, signal, ...(args.workers === undefined ? {} : { workers: args.workers }), ...(args.queue === undefined ? {} : { queue: args.queue }) },
+      resume,
+    );
+  } catch (e) {
+    // Bad input found before the first generation ended: a fresh folder goes again (exit 2 leaves nothing).
+    if (isInputError(e) && !resume && !existsSync(path.join(folder.dir, SEARCH_CHECKPOINT_FILE))) folder.discard();
+    throw e;
+  } finally {
+    folder.release();
+  }
+}
+
+/** The flags that would change a resumed run, with the run's values (budget flags may extend it). */
+function resumeFlags(args: SearchArgs, config: SearchConfig, dir: string) {
+  const s = config.scenario;
+  const abs = (p: string | undefined) => (p === undefined ? undefined : path.resolve(p));
+  return [
+    { flag: 'out', given: abs(args.out), stored: dir },
+    { flag: 'scenario', given: args.scenario, stored: config.scenarioSource },
+    { flag: 'strategy', given: args.strategy, stored: config.strategy },
+    { flag: 'seed', given: args.seed, stored: config.seed },
+    { flag: 'pop', given: args.pop, stored: config.populationSize },
+    { flag: 'val-images', given: args['val-images'], stored: config.valImages },
+    { flag: 'test-images', given: args['test-images'], stored: config.testImages },
+    { flag: 'calibration-images', given: args['calibration-images'], stored: config.calibrationImages },
+    { flag: 'calibration-batch', given: args['calibration-batch'], stored: config.calibrationBatchSize ?? 100 },
+    { flag: 'racing', given: args.racing, stored: config.racing !== undefined },
+    { flag: 'racing-first-images', given: args['racing-first-images'], stored: config.racing?.firstImages },
+    { flag: 'racing-front-images', given: args['racing-front-images'], stored: config.racing?.frontImages },
+    { flag: 'baselines', given: args.baselines === undefined ? undefined : splitSpecList(args.baselines), stored: config.baselines.strategies },
+    { flag: 'baseline-evaluations', given: args['baseline-evaluations'], stored: config.baselines.evaluations },
+    { flag: 'bn', given: args.bn, stored: config.bn },
+    { flag: 'weights', given: abs(args.weights), stored: config.weights.file },
+    { flag: 'lut', given: abs(args.lut), stored: config.lut },
+    { flag: 'profile', given: args.profile?.map((f) => path.resolve(f)), stored: config.profiles ?? [] },
+    { flag: 'split-repair', given: args['split-repair'] === undefined ? undefined : parseSplitRepair(args['split-repair']), stored: config.splitRepair },
+    { flag: 'device', given: args.device, stored: s.device },
+    { flag: 'server', given: args.server, stored: s.server },
+    { flag: 'bandwidth', given: args.bandwidth, stored: s.bandwidthMbps },
+    { flag: 'loss', given: args.loss, stored: s.lossRate },
+    { flag: 'rtt', given: args.rtt, stored: s.rttMs },
+    { flag: 'bound', given: args.bound, stored: s.latencyBoundMs },
+    { flag: 's-min', given: args['s-min'], stored: s.sMin },
+    { flag: 'precision', given: args.precision, stored: s.precision },
+  ];
 }
 
 export const searchCommandModule: CommandModule<object, SearchArgs> = {
@@ -188,14 +260,14 @@ export const searchCommandModule: CommandModule<object, SearchArgs> = {
   describe: 'NASC search on a scenario (supernet accuracy, HW-NAS-Bench latency), final front on test images, baselines, results folder',
   builder: (y: Argv) =>
     y
-      .option('scenario', { type: 'string', default: 'default', describe: 'shipped scenario name (nasc list scenarios) or a JSON file' })
-      .option('strategy', { type: 'string', default: SEARCH_DEFAULTS.strategy, describe: 'search strategy, name or name(key=value,…) (nasc list algorithms)' })
+      .option('scenario', { type: 'string', describe: `shipped scenario name (nasc list scenarios) or a JSON file (default ${SEARCH_DEFAULTS.scenario})` })
+      .option('strategy', { type: 'string', describe: `search strategy, name or name(key=value,…) (nasc list algorithms; default ${SEARCH_DEFAULTS.strategy})` })
       .option('split-repair', { type: 'string', describe: `${SPLIT_REPAIRS.join(' | ')}: best (default) moves fp32 genomes to their latency-optimal split; none keeps the paper's free split gene (lifted to sMin only)` })
       .option('baselines', { type: 'string', describe: `baseline strategies run after the search on the same problem (default ${SEARCH_DEFAULTS.baselines}; '' for none)` })
-      .option('seed', { type: 'number', default: 1, coerce: positiveInteger('seed', true) })
-      .option('evaluations', { type: 'number', describe: `candidate evaluations (default ${SEARCH_DEFAULTS.evaluations})`, coerce: positiveInteger('evaluations') })
+      .option('seed', { type: 'number', describe: `random seed (default ${SEARCH_DEFAULTS.seed})`, coerce: seedFlag })
+      .option('evaluations', { type: 'number', describe: `candidate evaluations (default ${SEARCH_DEFAULTS.evaluations}; with --resume: extend the run to this many)`, coerce: ruleFlag('evaluations', EVALUATIONS) })
       .option('generations', { type: 'number', describe: 'generations after the initial population (instead of --evaluations)', coerce: positiveInteger('generations', true) })
-      .option('pop', { type: 'number', describe: `population size (default ${SEARCH_DEFAULTS.populationSize})`, coerce: positiveInteger('pop') })
+      .option('pop', { type: 'number', describe: `population size (default ${SEARCH_DEFAULTS.populationSize})`, coerce: ruleFlag('pop', POPULATION_SIZE) })
       .option('val-images', { type: 'number', describe: `validation images per candidate (default ${SEARCH_DEFAULTS.valImages})`, coerce: positiveInteger('val-images') })
       .option('test-images', { type: 'number', describe: `test images for the final front (default ${SEARCH_DEFAULTS.testImages})`, coerce: positiveInteger('test-images') })
       .option('calibration-images', { type: 'number', describe: `training images for per-subnet BN recalibration (default ${SEARCH_DEFAULTS.calibrationImages})`, coerce: positiveInteger('calibration-images') })
@@ -203,12 +275,12 @@ export const searchCommandModule: CommandModule<object, SearchArgs> = {
       .option('racing', { type: 'boolean', describe: `racing on validation images: a first slice, more only while a candidate can still reach the front (default ${SEARCH_DEFAULTS.racing})` })
       .option('racing-first-images', { type: 'number', describe: `images every candidate gets first under --racing (default ${SEARCH_DEFAULTS.racingFirstImages})`, coerce: positiveInteger('racing-first-images') })
       .option('racing-front-images', { type: 'number', describe: 'images for candidates that enter the front under --racing (default: --val-images)', coerce: positiveInteger('racing-front-images') })
-      .option('baseline-evaluations', { type: 'number', describe: 'evaluations per baseline (default: the search\'s own --evaluations)', coerce: positiveInteger('baseline-evaluations') })
+      .option('baseline-evaluations', { type: 'number', describe: 'evaluations per baseline (default: the search\'s own --evaluations)', coerce: ruleFlag('baseline-evaluations', integerIn(1, MAX_EVALUATIONS)) })
       .option('bn', { type: 'string', describe: 'BatchNorm statistics: recalibrate (default) or running' })
       .option('weights', { type: 'string', describe: 'weight store .json/.bin (default: the shipped one)' })
       .option('lut', { type: 'string', describe: 'latency table (default: <data-dir>/hw-nas-bench/fbnet_cifar100_lut.json if there, else the shipped data/hw-nas-bench one)' })
       .option('profile', { type: 'string', array: true, describe: 'tables from `nasc profile` (their devices become usable as --device/--server)' })
-      .option('workers', { type: 'number', describe: `worker threads (default ${os.availableParallelism()}); results do not depend on it`, coerce: positiveInteger('workers') })
+      .option('workers', { type: 'number', describe: `worker threads (default ${os.availableParallelism()}); results do not depend on it`, coerce: workersFlag })
       .option('queue', { type: 'string', describe: 'evaluate on `nasc worker`s through this Redis queue: redis://host:port[/db] or rediss://… (password also from $NASC_REDIS_PASSWORD); results do not depend on it' })
       .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA, else the user cache ~/.cache/nasc, where CIFAR-10 is downloaded on first use; tables found there win over the shipped data/)' })
       .option('out', { type: 'string', describe: 'results folder (default results/search-<scenario>-seed<seed>)' })
