@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../../core/errors.js';
 import type { Scenario } from '../../problems/nasc/scenario.js';
-import type { SearchConfig } from '../search/search_job.js';
+import type { SearchConfig } from '../search/config.js';
 import type { JsonFields } from '../validation/json_fields.js';
 import { NON_NEGATIVE_INTEGER, POPULATION_SIZE, POSITIVE_INTEGER, SEED } from '../validation/numbers.js';
 

@@ -16,7 +16,7 @@ import type { HistoryEntry } from '../search/results.js';
 import { JsonFields } from '../validation/json_fields.js';
 import { integerIn, NON_NEGATIVE_INTEGER, NON_NEGATIVE_NUMBER, type NumberRule } from '../validation/numbers.js';
 import { parseAlgorithmState, parseIndividualJson, type CheckpointShape } from './state_schema.js';
-import type { SearchConfig } from '../search/search_job.js';
+import type { SearchConfig } from '../search/config.js';
 import { parseResumeIdentity, resumeIdentity, SEARCH_CHECKPOINT_VERSION, type ResumeIdentity } from './resume_identity.js';
 
 export const SEARCH_CHECKPOINT_FILE = 'checkpoint.json';

@@ -10,7 +10,7 @@ import { InputError } from '../../core/errors.js';
 import { parseSplitRepair } from '../../problems/nasc/best_split_repair.js';
 import { parseScenario } from '../../problems/nasc/scenario.js';
 import { BN_MODES } from '../../workers/bn_statistics.js';
-import type { SearchConfig } from '../search/search_job.js';
+import type { SearchConfig } from '../search/config.js';
 import { JsonFields } from '../validation/json_fields.js';
 import { EVALUATIONS, NON_NEGATIVE_INTEGER, POPULATION_SIZE, POSITIVE_INTEGER, SEED, integerIn, MAX_EVALUATIONS } from '../validation/numbers.js';
 import type { NumberRule } from '../validation/numbers.js';

@@ -9,7 +9,7 @@
  * to "none", so every genome decodes to something evaluable.
  */
 import { InputError } from '../../core/errors.js';
-import { FBNET_LAYERS, MAX_SPLIT, type LayerShape, type Shape } from './search_space.js';
+import { FBNET_LAYERS, MAX_SPLIT, type LayerShape, type Shape } from './fbnet_space.js';
 
 /** C/d for the width levels 1..4 (level 0 = no bottleneck). */
 export const BOTTLENECK_DIVISORS: readonly number[] = [2, 4, 8, 16];
