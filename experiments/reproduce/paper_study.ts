@@ -29,6 +29,7 @@ import { NascSetup, type NascSetupOptions } from '../nasc/setup.js';
 import { loadWeightStore } from '../../workers/weight_store.js';
 import type { ProblemInstance } from '../plugin_types.js';
 import { drawReductionFigure } from '../report/reduction_figure.js';
+import { writeStudyReportHtml } from '../report/study_report.js';
 import { studyMarkdown, summariseStudy, type CellSummary, type StudyRun } from './paper_analysis.js';
 
 export interface PaperStudyOptions {
@@ -151,6 +152,7 @@ export function writeStudyOutputs(out: string, runs: StudyRun[], reference: stri
   writeJsonAtomic(files[1] as string, { reference, strategies, budget, cells });
   writeFileAtomic(files[2] as string, table);
   for (const compared of strategies.filter((s) => s !== reference)) files.push(...drawReductionFigure(out, cells, compared, reference));
+  files.push(writeStudyReportHtml({ out, runs, cells, reference, strategies, budget, tableMarkdown: table }));
   return { runs, cells, table, files };
 }
 

@@ -35,6 +35,11 @@ test('reproduce paper: every strategy gets the budget, fronts are re-measured, a
   const table = readFileSync(path.join(out, 'table.md'), 'utf8');
   assert.match(table, /nasc vs hwnas: latency reduction at matched test accuracy/);
   assert.equal(readdirSync(path.join(out, 'runs')).length, 2);
+  // report.html: one front chart per cell, one mark per re-measured front point.
+  const html = readFileSync(path.join(out, 'report.html'), 'utf8');
+  for (const bw of [5, 50]) assert.match(html, new RegExp(`id="cell-${bw}-40"`));
+  const marks = (html.match(/class="mark"/g) ?? []).length;
+  assert.equal(marks, runs.reduce((n, r) => n + r.front.length, 0));
   const again = reproduce(args);
   assert.equal(again.status, 0, again.stderr);
   assert.equal((again.stderr.match(/\(saved\)/g) ?? []).length, 8, 'the rerun recomputed nothing');
