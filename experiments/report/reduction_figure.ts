@@ -16,7 +16,7 @@ export function drawReductionFigure(out: string, cells: readonly CellSummary[], 
   });
   if (rows.length === 0) return [];
   const bounds = [...new Set(rows.map((r) => r.bound))];
-  const file = path.join(out, `reduction-${compared.replace(/[^a-zA-Z0-9_.=-]+/g, '_')}`);
+  const file = reductionFigureBase(out, compared);
   return writePlot(file, {
     title: `${compared} vs ${reference}: latency reduction at matched test accuracy`,
     width: 720,
@@ -31,4 +31,9 @@ export function drawReductionFigure(out: string, cells: readonly CellSummary[], 
       Plot.line(rows, { x: 'bandwidth', y: 'median', stroke: 'bound', marker: 'circle' }),
     ],
   });
+}
+
+/** The figure's path without extension: `reduction-<strategy spec, sanitised for a file name>`. */
+export function reductionFigureBase(out: string, compared: string): string {
+  return path.join(out, `reduction-${compared.replace(/[^a-zA-Z0-9_.=-]+/g, '_')}`);
 }

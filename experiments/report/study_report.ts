@@ -4,9 +4,9 @@
  * architecture, split, bottleneck and both accuracies. Self-contained like a search's page.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { CellSummary, StudyRun } from '../reproduce/paper_analysis.js';
 import { writeReportHtml, type HtmlReport, type ReportSection } from './html.js';
+import { reductionFigureBase } from './reduction_figure.js';
 import { escapeXml, legendHtml, scatterChart, TipList } from './svg_chart.js';
 
 export interface StudyReportInput {
@@ -41,7 +41,7 @@ export function studyReport(s: StudyReportInput): HtmlReport {
   const sections: ReportSection[] = [];
   const figures = s.strategies
     .filter((name) => name !== s.reference)
-    .map((name) => path.join(s.out, `reduction-${name}.svg`))
+    .map((name) => `${reductionFigureBase(s.out, name)}.svg`)
     .filter((f) => existsSync(f))
     // Observable Plot's SVG, written by this study; the XML prolog is dropped for inline use.
     .map((f) => `<figure>${readFileSync(f, 'utf8').replace(/^<\?xml[^>]*>\s*/, '')}</figure>`);

@@ -140,7 +140,7 @@ export async function runPaperStudy(o: PaperStudyOptions, registry: Pick<Compare
   } finally {
     await setup.close();
   }
-  return writeStudyOutputs(o.out, runs, o.reference, o.strategies, `${o.evaluations} distinct accuracy evaluations per run (population ${o.populationSize}), ${o.seeds} seeds, ${o.setup.valImages} validation and ${o.setup.testImages} test images`);
+  return writeStudyOutputs(o.out, runs, o.reference, o.strategies, budgetText(o.evaluations, o.populationSize, o.seeds, o.setup.valImages, o.setup.testImages));
 }
 
 /** Tables, summary and figures of finished runs (also for `--summarise-only`). */
@@ -154,6 +154,20 @@ export function writeStudyOutputs(out: string, runs: StudyRun[], reference: stri
   for (const compared of strategies.filter((s) => s !== reference)) files.push(...drawReductionFigure(out, cells, compared, reference));
   files.push(writeStudyReportHtml({ out, runs, cells, reference, strategies, budget, tableMarkdown: table }));
   return { runs, cells, table, files };
+}
+
+function budgetText(evaluations: number, pop: number, seeds: number, val: number, test: number): string {
+  return `${evaluations} distinct accuracy evaluations per run (population ${pop}), ${seeds} seeds, ${val} validation and ${test} test images`;
+}
+
+/** The budget line of saved runs, from their recorded identity (for `--summarise-only`). */
+export function savedStudyBudget(out: string, runs: readonly StudyRun[]): string {
+  const dir = path.join(out, 'runs');
+  const first = existsSync(dir) ? readdirSync(dir).sort().flatMap((cell) => readdirSync(path.join(dir, cell)).filter((x) => x.endsWith('.json')).map((f) => path.join(dir, cell, f)))[0] : undefined;
+  const saved = first === undefined ? undefined : readSaved(first);
+  if (saved === undefined) return 'as saved in runs/';
+  const id = JSON.parse(saved.identity) as { val: number; test: number; evaluations: number; pop: number };
+  return budgetText(id.evaluations, id.pop, new Set(runs.map((r) => r.seed)).size, id.val, id.test);
 }
 
 /** Every saved run under `out/runs` (for re-tabulating a study). */

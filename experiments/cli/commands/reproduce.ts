@@ -9,7 +9,7 @@ import { BN_MODES, type BnMode } from '../../../workers/bn_statistics.js';
 import { NASC_COMPARE_DEFAULTS } from '../../nasc/instance.js';
 import { defaultWeights } from '../../paths.js';
 import { algorithms } from '../../plugins.js';
-import { readStudyRuns, runPaperStudy, writeStudyOutputs } from '../../reproduce/paper_study.js';
+import { readStudyRuns, savedStudyBudget, runPaperStudy, writeStudyOutputs } from '../../reproduce/paper_study.js';
 import { resolveScenario } from '../../scenarios.js';
 import { resolveDataDir } from '../../data/data_dir.js';
 import { positiveInteger } from '../validate.js';
@@ -67,7 +67,8 @@ async function paper(args: PaperArgs) {
   const out = path.resolve(args.out ?? path.join('results', `reproduce-paper-${path.basename(args.scenario).replace(/\.json$/, '')}${space === 'extended' ? '-extended' : ''}`));
   const strategies = splitSpecList(args.strategies ?? (space === 'extended' ? PAPER_DEFAULTS.extendedStrategies : PAPER_DEFAULTS.strategies));
   if (args['summarise-only']) {
-    return writeStudyOutputs(out, readStudyRuns(out), args.reference, strategies, 'as saved in runs/');
+    const runs = readStudyRuns(out);
+    return writeStudyOutputs(out, runs, args.reference, strategies, savedStudyBudget(out, runs));
   }
   const bn = args.bn as BnMode;
   if (!BN_MODES.includes(bn)) throw new InputError(`--bn must be one of ${BN_MODES.join(', ')}, got ${args.bn}`);
