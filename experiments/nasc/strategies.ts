@@ -47,6 +47,7 @@ export function registerNascStrategies(algorithms: Registry<AlgorithmFactory>): 
         { name: 'split-reset', description: 'probability that a child\'s split is redrawn uniformly', type: 'number', min: 0, max: 1 },
         { name: 'screening', description: 'evaluate only genomes not provably over the latency bound', type: 'boolean' },
         { name: 'surrogate', description: 'screen 10x offspring by predicted accuracy (boosted trees; latency and the bound are exact), evaluate the most promising', type: 'boolean' },
+        { name: 'max-bottleneck', description: 'extended space: narrowest bottleneck level the search may propose (1 C/2, 2 C/4, 3 C/8, 4 C/16; narrower genes are clamped)', type: 'integer', min: 1, max: 4 },
       ],
       create: (problem, settings, rng) => {
         const p = nascProblemOf('nasc', problem);
@@ -61,6 +62,7 @@ export function registerNascStrategies(algorithms: Registry<AlgorithmFactory>): 
             ...(typeof params['split-reset'] === 'number' ? { splitResetProb: params['split-reset'] } : {}),
             ...(typeof params.screening === 'boolean' ? { feasibilityScreening: params.screening } : {}),
             ...(params.surrogate === true ? { surrogate: true } : {}),
+            ...(typeof params['max-bottleneck'] === 'number' ? { maxBottleneckLevel: params['max-bottleneck'] } : {}),
             ...(settings.initialGenomes === undefined ? {} : { initialGenomes: settings.initialGenomes }),
           },
           rng,

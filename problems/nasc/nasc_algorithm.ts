@@ -17,7 +17,9 @@ import type { GenerationalAlgorithm } from '../../core/generational.js';
 import { knownViolation } from '../../core/problem.js';
 import type { Rng } from '../../core/rng.js';
 import type { Genome } from '../../core/variables.js';
+import { InputError } from '../../core/errors.js';
 import { nsga2 } from '../../operators/algorithms/nsga2.js';
+import { FunctionRepair } from '../../operators/repair/function.js';
 import { RandomResetMutation } from '../../operators/mutation/random_reset.js';
 import { FeasibilityScreening } from '../../operators/screening/feasibility_screening.js';
 import { SurrogateScreening, type SurrogateScreeningOptions } from '../../operators/screening/surrogate_screening.js';
@@ -25,7 +27,8 @@ import { MixedVariation } from '../../operators/variation/mixed_variation.js';
 import { VariationThenMutation } from '../../operators/variation/variation_then_mutation.js';
 import { DEFAULT_SPLIT_REPAIR, splitRepair, type SplitRepairName } from './best_split_repair.js';
 import type { NascInfo, NascProblem } from './problem.js';
-import { SPLIT_GENE } from './search_space.js';
+import { BOTTLENECK_GENE, SPLIT_GENE } from './search_space.js';
+import { BOTTLENECK_LEVELS } from './bottleneck.js';
 
 /** Defaults, measured on the NASC problem (see README "split operators"). */
 export const NASC_ALGORITHM_DEFAULTS = {
@@ -55,6 +58,11 @@ export interface NascAlgorithmOptions {
   /** Surrogate screening of offspring by predicted accuracy (default off); options tune it. */
   readonly surrogate?: boolean | Omit<SurrogateScreeningOptions, 'cheap' | 'fallback' | 'minTrainingSize'>;
   readonly initialGenomes?: readonly Genome[];
+  /**
+   * Extended space: the narrowest bottleneck level the search may propose (1 C/2 … 4 C/16; default:
+   * all). Narrower genes are clamped to it before evaluation, as hwnas(max-bottleneck=N) deploys.
+   */
+  readonly maxBottleneckLevel?: number;
 }
 
 export function nascAlgorithm(problem: NascProblem, options: NascAlgorithmOptions, rng: Rng): GenerationalAlgorithm<NascInfo> {
@@ -75,13 +83,15 @@ export function nascAlgorithm(problem: NascProblem, options: NascAlgorithmOption
           cheap: (g) => problem.cheapEvaluate(g),
           ...(feasibility === undefined ? {} : { fallback: feasibility }),
         });
+  const baseRepair = options.repair ?? splitRepair(problem, options.splitRepair ?? DEFAULT_SPLIT_REPAIR);
+  const repair = options.maxBottleneckLevel === undefined ? baseRepair : bottleneckCap(problem, options.maxBottleneckLevel, baseRepair);
   return nsga2<NascInfo>(
     problem.space,
     {
       name: 'nasc-nsga2',
       populationSize,
       variation: splitReset.length === 0 ? mixed : new VariationThenMutation(mixed, splitReset),
-      repair: options.repair ?? splitRepair(problem, options.splitRepair ?? DEFAULT_SPLIT_REPAIR),
+      repair,
       duplicateScope: 'archive',
       ...(screening === undefined ? {} : { screening }),
       ...(options.initialGenomes === undefined ? {} : { initialGenomes: options.initialGenomes }),
@@ -100,4 +110,16 @@ export const INITIAL_OVERSAMPLING = 500;
 /** Screening by the latency bound and privacy, both known from the tables. */
 export function feasibilityScreening(problem: NascProblem): FeasibilityScreening {
   return new FeasibilityScreening({ violation: (g) => knownViolation(problem.cheapEvaluate(g)), initialOversampling: INITIAL_OVERSAMPLING });
+}
+
+/** Clamps the bottleneck gene to `maxLevel`, then applies `then` (the split repair). */
+function bottleneckCap(problem: NascProblem, maxLevel: number, then: Repair): Repair {
+  const gene = problem.space.variables.findIndex((v) => v.name === BOTTLENECK_GENE);
+  if (gene < 0) throw new InputError('nasc: max-bottleneck needs the extended space (a bottleneck gene)');
+  if (!Number.isInteger(maxLevel) || maxLevel < 0 || maxLevel >= BOTTLENECK_LEVELS) throw new InputError(`nasc: max-bottleneck must be an integer in 0..${BOTTLENECK_LEVELS - 1}, got ${maxLevel}`);
+  return new FunctionRepair(`bottleneck-cap-${maxLevel}+${then.name}`, (genome, space) => {
+    const capped = [...genome];
+    if ((capped[gene] as number) > maxLevel) capped[gene] = maxLevel;
+    return then.repair(space, capped);
+  });
 }

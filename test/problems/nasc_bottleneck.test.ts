@@ -11,6 +11,11 @@ import { bottleneckMacs, conv1x1Points, decoderKey, encoderKey, fitConvCost, pre
 import { SplitLatencyModel } from '../../problems/nasc/latency_model.js';
 import { LatencyTable, loadLatencyTable } from '../../problems/nasc/latency_table.js';
 import { DEFAULT_LINK } from '../../problems/nasc/link_model.js';
+import { Rng } from '../../core/rng.js';
+import type { Individual } from '../../core/individual.js';
+import { runStrategy } from '../../experiments/compare/run_strategy.js';
+import { nascAlgorithm } from '../../problems/nasc/nasc_algorithm.js';
+import type { NascInfo } from '../../problems/nasc/problem.js';
 import { NascProblem } from '../../problems/nasc/problem.js';
 import { ProxyAccuracyOracle } from '../../problems/nasc/proxy_oracle.js';
 import { parseScenario } from '../../problems/nasc/scenario.js';
@@ -221,5 +226,25 @@ describe('HWNAS + best (split, bottleneck) helpers', () => {
     assert.deepEqual(bestUnderAccuracyLoss(problem, choices, acc, -1), choices[0]); // nothing beats a negative loss
     const any = bestUnderAccuracyLoss(problem, choices, acc, 1);
     assert.equal(ms[choices.indexOf(any)], Math.min(...ms));
+  });
+});
+
+describe('nasc(max-bottleneck=N)', () => {
+  const scenario = parseScenario({ device: 'tiny', server: 'big', bandwidthMbps: 10, latencyBoundMs: 40, sMin: 1, space: 'extended' }, 'ext.json');
+  it('never evaluates a bottleneck narrower than its level; without it the narrow ones are proposed', async () => {
+    const widths = async (maxBottleneckLevel?: number) => {
+      const problem = NascProblem.fromTable(scenario, synthetic, new ProxyAccuracyOracle(10, 0, trained));
+      const algorithm = nascAlgorithm(problem, { populationSize: 10, ...(maxBottleneckLevel === undefined ? {} : { maxBottleneckLevel }) }, Rng.fromSeed(5));
+      const r = await runStrategy({ problem, algorithm, evaluations: 120 });
+      return (r.evaluated as Individual<NascInfo>[]).map((i) => ({ split: i.info?.split ?? -1, width: i.info?.bottleneck ?? 0 }));
+    };
+    const capped = await widths(1);
+    // Level 1 is C/2: at s = 10 (C = 64) only width 32; (1, 1) is C/16 and (10, 16) C/4.
+    assert.ok(capped.every((w) => w.width === 0 || (w.split === 10 && w.width === 32)), JSON.stringify(capped.filter((w) => w.width !== 0)));
+    assert.ok(capped.some((w) => w.width === 32), 'the allowed bottleneck is still searched');
+    const free = await widths();
+    assert.ok(free.some((w) => w.width !== 0 && w.width !== 32), 'without the cap narrower bottlenecks are proposed');
+    const problem = NascProblem.fromTable(parseScenario({ device: 'tiny', server: 'big', bandwidthMbps: 10, latencyBoundMs: 40 }, 'plain.json'), synthetic, new ProxyAccuracyOracle());
+    assert.throws(() => nascAlgorithm(problem, { maxBottleneckLevel: 1 }, Rng.fromSeed(1)), /max-bottleneck needs the extended space/);
   });
 });
