@@ -14,7 +14,9 @@ export function drawSearchPlots(dir: string, r: SearchResults): string[] {
     // Each baseline's legend entry states its budget: fronts of different budgets are not comparable.
     ...r.baselines.flatMap((b) => b.front.map((p) => ({ who: `${b.name} (${b.evaluations} evals)`, totalMs: p.totalMs, errorPct: 100 * (1 - p.testAccuracy), split: p.split }))),
   ].filter((d) => Number.isFinite(d.errorPct));
-  const names = [...new Set(series.map((d) => d.who))];
+  // A baseline without a feasible point still gets a legend entry saying so.
+  const empty = r.baselines.filter((b) => !b.front.some((p) => Number.isFinite(p.testAccuracy))).map((b) => `${b.name} (${b.evaluations} evals, no feasible point)`);
+  const names = [...new Set([...series.map((d) => d.who), ...empty])];
   const files: string[] = [];
   files.push(
     ...writePlot(path.join(dir, 'front'), {
