@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${JSON.stringify(
       {
-        weights,
+        weights: path.relative(process.cwd(), weights), // no machine path in committed results
         queries: { architectures: G, splitQueries: S, total: queries.length },
         validationImages: N,
         workers: W,
