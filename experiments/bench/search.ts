@@ -11,7 +11,8 @@
  *   - racing:    racing on images (problems/nasc/image_racing.ts): 100 first, doubling to 400;
  *   - racing-front: racing, and complete candidates that enter the front get 800 images;
  *   - surrogate: surrogate screening of 10× offspring by predicted accuracy (nasc(surrogate=true));
- *   - all:       cheap-bn + racing-front + surrogate.
+ *   - all:       cheap-bn + racing-front + surrogate;
+ *   - all-400:   cheap-bn + racing (no top-up: front entrants keep the 400 images) + surrogate.
  * Per run and generation: image forward passes (validation images actually needed by the run's
  * distinct subnets — the most any candidate of a subnet got — plus calibration images × distinct
  * architectures; counted from the run's own evaluations, so caches never flatter a method),
@@ -89,6 +90,7 @@ function methods(cheap: { images: number; batch: number }): Record<string, Metho
     'racing-front': { name: 'racing-front', ...base, valImages: 2 * VAL_IMAGES, racing: racingFront },
     surrogate: { name: 'surrogate', ...base, surrogate: true },
     all: { name: 'all', ...base, ...cheapBn, valImages: 2 * VAL_IMAGES, racing: racingFront, surrogate: true },
+    'all-400': { name: 'all-400', ...base, ...cheapBn, racing, surrogate: true },
   };
 }
 
@@ -178,7 +180,7 @@ async function main(): Promise<void> {
       seeds: { type: 'string', default: '5' },
       'first-seed': { type: 'string', default: '1' },
       evaluations: { type: 'string', default: '300' },
-      methods: { type: 'string', default: 'baseline,cheap-bn,racing,racing-front,surrogate,all' },
+      methods: { type: 'string', default: 'baseline,cheap-bn,racing,racing-front,surrogate,all,all-400' },
       'cheap-calibration': { type: 'string', default: '64x64' },
       'test-images': { type: 'string', default: '1000' },
       workers: { type: 'string' },

@@ -71,11 +71,27 @@ export function registerNascStrategies(algorithms: Registry<AlgorithmFactory>): 
     })
     .register({
       ...baseline('hwnas', 'HWNAS + best split: NSGA-II on [error, device-only latency] under the bound, each architecture deployed at its latency-optimal split (extended space: max-bottleneck=1..4 also allows the trained bottlenecks down to C/2 … C/16)', (p, s, rng) =>
-        hwnasStrategy(p, { ...population(s), ...(typeof s.parameters?.['max-bottleneck'] === 'number' ? { maxBottleneckLevel: s.parameters['max-bottleneck'] } : {}) }, rng),
+        hwnasStrategy(
+          p,
+          {
+            ...population(s),
+            ...(typeof s.parameters?.['max-bottleneck'] === 'number' ? { maxBottleneckLevel: s.parameters['max-bottleneck'] } : {}),
+            ...(s.parameters?.surrogate === true ? { surrogate: true } : {}),
+          },
+          rng,
+        ),
       ),
-      parameters: [{ name: 'max-bottleneck', description: 'extended space: narrowest bottleneck level the deployment may use (0 none, 1 C/2, 2 C/4, 3 C/8, 4 C/16)', type: 'integer', min: 0, max: 4 }],
+      parameters: [
+        { name: 'max-bottleneck', description: 'extended space: narrowest bottleneck level the deployment may use (0 none, 1 C/2, 2 C/4, 3 C/8, 4 C/16)', type: 'integer', min: 0, max: 4 },
+        { name: 'surrogate', description: 'screen 10x offspring by predicted accuracy as nasc(surrogate=true) does (device latency and the bound are exact)', type: 'boolean' },
+      ],
     })
-    .register(baseline('device-only', 'device-only NAS: NSGA-II on the architecture with the split fixed at 22 (everything on the device)', (p, s, rng) => deviceOnlyStrategy(p, population(s), rng)))
+    .register({
+      ...baseline('device-only', 'device-only NAS: NSGA-II on the architecture with the split fixed at 22 (everything on the device)', (p, s, rng) =>
+        deviceOnlyStrategy(p, { ...population(s), ...(s.parameters?.surrogate === true ? { surrogate: true } : {}) }, rng),
+      ),
+      parameters: [{ name: 'surrogate', description: 'screen 10x offspring by predicted accuracy as nasc(surrogate=true) does (latency and the bound are exact)', type: 'boolean' }],
+    })
     .register(baseline('server-only', 'server-only NAS: NSGA-II on the architecture with the split fixed at 0 (the image is sent; ignores privacy)', (p, s, rng) => serverOnlyStrategy(p, population(s), rng)))
     .register(baseline('two-stage', 'two-stage: NSGA-II on accuracy alone, each architecture deployed at its best split', (p, s, rng) => twoStageStrategy(p, population(s), rng)))
     .register(baseline('fixed-architectures', 'fixed architectures + best split: all-k5_e6, all-k3_e6, all-k3_e3 at their latency-optimal split (3 evaluations)', (p) => fixedArchitecturesStrategy(p)));

@@ -158,6 +158,36 @@ describe('baselines as strategies', () => {
     assert.deepEqual(rest.map((i) => i.genome), a.slice(10).map((i) => i.genome));
   });
 
+  it('HWNAS and device-only with surrogate screening predict the error only, stay within the device bound, and resume bit-identically', async () => {
+    const p = problemOf({ latencyBoundMs: 40 });
+    const pairsOf = (state: unknown): [number[], number[]][] => {
+      // The surrogate's record sits inside the embedded inner algorithm's state.
+      const found = JSON.stringify(state).match(/"pairs":(\[\[.*?\]\]\])/);
+      return found === null ? [] : (JSON.parse(found[1] as string) as [number[], number[]][]);
+    };
+    for (const make of [
+      (seed: number) => hwnasStrategy(p, { populationSize: 8, surrogate: true }, Rng.fromSeed(seed)),
+      (seed: number) => deviceOnlyStrategy(p, { populationSize: 8, surrogate: true }, Rng.fromSeed(seed)),
+    ]) {
+      const a = make(5);
+      const evaluated = await run(p, a, 48);
+      assert.equal(evaluated.length, 48);
+      assert.ok(evaluated.every((i) => p.model.deviceOnlyMs(p.decode(i.genome).architecture) <= 40), 'device latency is exact, so screened offspring stay within the bound');
+      const state = JSON.parse(JSON.stringify(a.saveState())) as ReturnType<typeof a.saveState>;
+      const pairs = pairsOf(state);
+      assert.ok(pairs.length > 0 && pairs.every(([pred, truth]) => pred.length === 1 && truth.length === 1), 'one predicted target: the error');
+      const b = make(77);
+      b.loadState(state);
+      await run(p, a, 24);
+      await run(p, b, 24);
+      assert.deepEqual(b.saveState(), a.saveState());
+    }
+    // Without the parameter the screening stays feasibility-only (no predictor state).
+    const plain = hwnasStrategy(p, { populationSize: 8 }, Rng.fromSeed(5));
+    await run(p, plain, 24);
+    assert.equal(pairsOf(plain.saveState()).length, 0);
+  });
+
   it('device-only and server-only search at s = 22 and s = 0; server-only points violate privacy', async () => {
     const p = problemOf({ sMin: 2, latencyBoundMs: 80 });
     const d = await run(p, deviceOnlyStrategy(p, { populationSize: 6 }, Rng.fromSeed(4)), 12);

@@ -13,6 +13,7 @@ import type { SearchSpace } from '../../../core/space.js';
 import type { Genome } from '../../../core/variables.js';
 import { nsga2 } from '../../../operators/algorithms/nsga2.js';
 import { FeasibilityScreening } from '../../../operators/screening/feasibility_screening.js';
+import { SurrogateScreening } from '../../../operators/screening/surrogate_screening.js';
 import { MixedVariation } from '../../../operators/variation/mixed_variation.js';
 import type { PayloadPrecision } from '../accuracy_oracle.js';
 import { INITIAL_OVERSAMPLING, NASC_ALGORITHM_DEFAULTS } from '../nasc_algorithm.js';
@@ -22,6 +23,12 @@ import { MAX_SPLIT, checkArchitecture, nascSearchSpace, type DecodedGenome } fro
 /** Settings every baseline strategy takes (the rest is fixed by its definition). */
 export interface BaselineOptions {
   readonly populationSize?: number;
+  /**
+   * Surrogate screening of the inner offspring by predicted accuracy, as nasc(surrogate=true)
+   * does (the device latency and the bound are exact): a comparison with a surrogate-assisted
+   * NASC then differs only in what is searched.
+   */
+  readonly surrogate?: boolean;
 }
 
 /** The inner genome of a searching baseline: 22 layer genes (the architecture). */
@@ -47,6 +54,25 @@ export function innerNsga2<Info>(name: string, options: BaselineOptions, rng: Rn
 export function deviceBoundScreening(problem: NascProblem): FeasibilityScreening {
   const bound = problem.scenario.latencyBoundMs;
   return new FeasibilityScreening({ violation: (arch) => Math.max(0, problem.model.deviceOnlyMs(arch) - bound), initialOversampling: INITIAL_OVERSAMPLING });
+}
+
+/**
+ * The inner screening of a baseline searching [error, device-only latency] under the bound:
+ * feasibility by the tables, or with `surrogate` the surrogate screening that falls back to it
+ * (error predicted, device latency and its constraint known for free).
+ */
+export function deviceLatencyScreening(problem: NascProblem, options: BaselineOptions): Screening {
+  const feasibility = deviceBoundScreening(problem);
+  if (options.surrogate !== true) return feasibility;
+  const bound = problem.scenario.latencyBoundMs;
+  return new SurrogateScreening({
+    minTrainingSize: options.populationSize ?? NASC_ALGORITHM_DEFAULTS.populationSize,
+    cheap: (arch) => {
+      const deviceMs = problem.model.deviceOnlyMs(arch);
+      return { objectives: [null, deviceMs], constraints: [deviceMs - bound] };
+    },
+    fallback: feasibility,
+  });
 }
 
 /** The precision a baseline sends when it has no choice to make: the scenario's, or fp32 when searched. */
