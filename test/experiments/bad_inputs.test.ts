@@ -122,16 +122,16 @@ function buildCases(): void {
   };
   add(
     resumeCase('checkpoint-of-another-seed', ['belongs to another run', 'seed 3 (config: 4)'], cfg('other-seed', (c) => ({ ...c, seed: 4 }))),
-    resumeCase('checkpoint-of-another-strategy', ['belongs to another run', 'strategy nasc (config: random)'], cfg('other-strategy', (c) => ({ ...c, strategy: 'random' }))),
+    resumeCase('checkpoint-of-another-strategy', ['belongs to another run', 'strategy nasc(surrogate=true) (config: random)'], cfg('other-strategy', (c) => ({ ...c, strategy: 'random' }))),
     resumeCase('checkpoint-of-another-population', ['population size 4 (config: 5)'], cfg('other-pop', (c) => ({ ...c, populationSize: 5 }))),
     resumeCase('checkpoint-of-another-scenario', ['belongs to another run', 'scenario differs'], cfg('other-scenario', (c) => ({ ...c, scenario: { ...(c.scenario as object), latencyBoundMs: 31 } }))),
-    resumeCase('checkpoint-of-other-val-images', ['validation images 20 (config: 30)'], cfg('other-val', (c) => ({ ...c, valImages: 30 }))),
+    resumeCase('checkpoint-of-other-val-images', ['validation images 20 (config: 30)'], cfg('other-val', (c) => ({ ...c, valImages: 30, ...(c.racing === undefined ? {} : { racing: { ...c.racing, frontImages: 30 } }) }))),
     resumeCase('checkpoint-of-other-bn', ['BN mode recalibrate (config: running)'], cfg('other-bn', (c) => ({ ...c, bn: 'running' }))),
     resumeCase('checkpoint-of-other-split-repair', ['split repair best (config: none)'], cfg('other-repair', (c) => ({ ...c, splitRepair: 'none' }))),
     resumeCase('checkpoint-of-other-calibration', ['calibration images 8 (config: 9)'], cfg('other-cal', (c) => ({ ...c, calibrationImages: 9 }))),
     resumeCase('weights-changed-since-start', ['changed since the run started'], cfg('other-sha', (c) => ({ ...c, weights: { ...(c.weights as object), sha256: 'b'.repeat(64) } }))),
     resumeCase('flag-seed', ['--seed 99 (the run has 3)'], copyOfA('flag-seed'), '--seed', '99'),
-    resumeCase('flag-strategy-and-seed', ['--strategy random (the run has nasc)', '--seed 99'], copyOfA('flag-strategy-and-seed'), '--seed', '99', '--strategy', 'random'),
+    resumeCase('flag-strategy-and-seed', ['--strategy random (the run has nasc(surrogate=true))', '--seed 99'], copyOfA('flag-strategy-and-seed'), '--seed', '99', '--strategy', 'random'),
     resumeCase('flag-scenario', ['--scenario default (the run has open)'], copyOfA('flag-scenario'), '--scenario', 'default'),
     resumeCase('flag-pop', ['--pop 7 (the run has 4)'], copyOfA('flag-pop'), '--pop', '7'),
     resumeCase('flag-val-images', ['--val-images 30 (the run has 20)'], copyOfA('flag-val-images'), '--val-images', '30'),
@@ -333,7 +333,7 @@ function buildCases(): void {
   add(
     { cls: 'signals', name: 'killed-run-stale-lock-and-a-conflicting-flag', args: ['search', '--resume', killed, '--seed', '8'], expect: ['--seed 8 (the run has 3)'], unchanged: [killed] },
     { cls: 'signals', name: 'run-still-stopping-holds-the-lock', args: ['search', '--resume', stopping], expect: ['in use by another nasc run', `pid ${process.pid}`], unchanged: [stopping] },
-    { cls: 'signals', name: 'stopped-before-first-checkpoint-conflicting-strategy', args: ['search', '--resume', beforeFirst, '--strategy', 'random'], expect: ['--strategy random (the run has nasc)'], unchanged: [beforeFirst] },
+    { cls: 'signals', name: 'stopped-before-first-checkpoint-conflicting-strategy', args: ['search', '--resume', beforeFirst, '--strategy', 'random'], expect: ['--strategy random (the run has nasc(surrogate=true))'], unchanged: [beforeFirst] },
     { cls: 'signals', name: 'killed-mid-write-truncated-checkpoint', args: ['search', '--resume', midWrite, '--no-progress'], expect: ['checkpoint.json is not valid JSON (truncated or corrupt)'], unchanged: [midWrite] },
     { cls: 'signals', name: 'stopped-run-with-changed-config', args: ['search', '--resume', interruptedCopyOfA('stopped-edited', { 'config.json': (c) => ({ ...c, seed: 11 }) }), '--no-progress'], expect: ['belongs to another run', 'seed 3 (config: 11)'] },
   );

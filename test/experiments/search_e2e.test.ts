@@ -51,7 +51,7 @@ test('search writes a complete results folder and prints the summary JSON', { sk
   // Budgets are recorded as measured evaluations, not population sizes.
   assert.deepEqual(baselines.map((b) => [b.budget, b.evaluations]), [[8, 8], [8, 8], [8, 3]]);
   const config = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8')) as { strategy: string; splitRepair: string };
-  assert.deepEqual([config.strategy, config.splitRepair], ['nasc', 'best']);
+  assert.deepEqual([config.strategy, config.splitRepair], ['nasc(surrogate=true)', 'best']);
   // `nasc report` redraws the plots from the folder.
   const rep = spawnSync(process.execPath, [...cli, 'report', out, '--json'], { cwd: root, encoding: 'utf8' });
   assert.equal(rep.status, 0, rep.stderr);
