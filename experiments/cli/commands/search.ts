@@ -158,7 +158,9 @@ function buildConfig(args: SearchArgs): SearchConfig {
 
 /** Racing settings from the flags (absent when --no-racing). */
 function racingConfig(args: SearchArgs): Pick<SearchConfig, 'racing'> {
-  if (!(args.racing ?? SEARCH_DEFAULTS.racing)) {
+  // A queue measures whole queries, so racing is on by default only with the local pool (an
+  // explicit --racing with --queue is refused by the setup, naming why).
+  if (!(args.racing ?? (SEARCH_DEFAULTS.racing && args.queue === undefined))) {
     if (args['racing-first-images'] !== undefined || args['racing-front-images'] !== undefined) throw new InputError('--racing-first-images / --racing-front-images need racing (drop --no-racing)');
     return {};
   }
@@ -288,7 +290,7 @@ export const searchCommandModule: CommandModule<object, SearchArgs> = {
       .option('lut', { type: 'string', describe: 'latency table (default: <data-dir>/hw-nas-bench/fbnet_cifar100_lut.json if there, else the shipped data/hw-nas-bench one)' })
       .option('profile', { type: 'string', array: true, describe: 'tables from `nasc profile` (their devices become usable as --device/--server)' })
       .option('workers', { type: 'number', describe: `worker threads (default ${os.availableParallelism()}); results do not depend on it`, coerce: workersFlag })
-      .option('queue', { type: 'string', describe: 'evaluate on `nasc worker`s through this Redis queue: redis://host:port[/db] or rediss://… (password also from $NASC_REDIS_PASSWORD); results do not depend on it' })
+      .option('queue', { type: 'string', describe: 'evaluate on `nasc worker`s through this Redis queue: redis://host:port[/db] or rediss://… (password also from $NASC_REDIS_PASSWORD); racing is then off by default (whole queries); with the same flags the results do not depend on it' })
       .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA, else the user cache ~/.cache/nasc, where CIFAR-10 is downloaded on first use; tables found there win over the shipped data/)' })
       .option('out', { type: 'string', describe: 'results folder (default results/search-<scenario>-seed<seed>)' })
       .option('resume', { type: 'string', describe: 'continue the search in this results folder' })
