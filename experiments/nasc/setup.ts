@@ -6,7 +6,8 @@
  * `nasc compare --problem nasc` and `nasc reproduce paper` all build their problems here, so a
  * subnet is measured once per image set whatever asks for it.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { AccuracyCache } from '../../problems/nasc/accuracy_cache.js';
@@ -31,10 +32,18 @@ import type { BottleneckSet } from '../../problems/nasc/bottleneck.js';
 import { fbnetBottleneckSet } from '../../workers/store_bottlenecks.js';
 import { abortable } from './abortable_oracle.js';
 
+/** A latency table a run used: its path and sha256 (recorded in config.json, checked on resume). */
+export interface TableRecord {
+  readonly file: string;
+  readonly sha256: string;
+}
+
 export interface NascSetupOptions {
   readonly dataDir: string;
   /** Weight store (.json or .bin). */
   readonly weights: string;
+  /** When set, the latency tables (LUT, then profiles) must still have these sha256 (a resumed run). */
+  readonly expectedTables?: readonly TableRecord[];
   /** When set, the store must still have this sha256 (a resumed run). */
   readonly expectedSha256?: string;
   /** Where the tables are looked for first (default: dataDir); the shipped ones otherwise (problems/data_dir.ts). */
@@ -79,6 +88,8 @@ function identity(sha256: string, set: string, images: number, o: Pick<NascSetup
 
 export class NascSetup {
   readonly table: LatencyTable;
+  /** The latency tables as resolved (the LUT, then the profiles) with their sha256, for config.json. */
+  readonly tables: readonly TableRecord[];
   readonly store: WeightStore;
   readonly weightsFile: string;
   readonly options: NascSetupOptions;
@@ -102,6 +113,12 @@ export class NascSetup {
     const lut = options.lut ?? dataFile(options.tablesDir ?? options.dataDir, 'fbnetLut');
     if (!existsSync(lut)) throw new InputError(`latency table ${lut} not found`);
     this.table = LatencyTable.merge([loadLatencyTable(lut), ...(options.profiles ?? []).map((f) => loadLatencyTable(f))]);
+    this.tables = [lut, ...(options.profiles ?? [])].map((f) => ({ file: f, sha256: createHash('sha256').update(readFileSync(f)).digest('hex') }));
+    for (const expected of options.expectedTables ?? []) {
+      const now = this.tables.find((t) => path.resolve(t.file) === path.resolve(expected.file)) ?? this.tables.find((t) => t.sha256 === expected.sha256);
+      if (now === undefined) throw new InputError(`latency table ${expected.file} of the run is no longer used (the data directory or --lut changed)`);
+      if (now.sha256 !== expected.sha256) throw new InputError(`latency table ${now.file} changed since the run started (sha256 differs)`);
+    }
     this.weightsFile = path.resolve(options.weights);
     this.store = loadWeightStore(this.weightsFile);
     if (options.expectedSha256 !== undefined && this.store.manifest.sha256 !== options.expectedSha256) {

@@ -39,6 +39,7 @@ const KEYS = [
   'weights',
   'lut',
   'profiles',
+  'tables',
   'baselines',
   'splitRepair',
   'versions',
@@ -100,6 +101,7 @@ export function parseSearchConfig(json: unknown, source: string, checkStrategy: 
     weights: { file: weights.string('file'), sha256: weights.string('sha256', SHA256), steps: typeof steps === 'number' ? steps : null },
     lut: typeof lut === 'string' ? lut : null,
     ...(f.has('profiles') ? { profiles: f.strings('profiles') } : {}),
+    ...(f.has('tables') ? { tables: f.objects('tables', { min: 1 }).map((t) => ({ file: t.onlyKeys(['file', 'sha256']).string('file'), sha256: t.string('sha256', SHA256) })) } : {}),
     splitRepair: parseSplitRepair(splitRepair, `${source}: splitRepair`),
     baselines: {
       strategies: baselines.strings('strategies').map((b, i) => strategy(`baselines.strategies[${i}]`, b)),

@@ -28,6 +28,11 @@ export interface SearchConfig {
   readonly lut: string | null;
   /** Extra tables (e.g. from `nasc profile`) whose metrics override the LUT's. */
   readonly profiles?: readonly string[];
+  /**
+   * The latency tables as resolved (the LUT, then the profiles) with their sha256, written when
+   * the run starts; a resume refuses tables that changed (absent in older folders).
+   */
+  readonly tables?: readonly { readonly file: string; readonly sha256: string }[];
   /** How the search repairs the split gene (a strategy's own parameter wins). */
   readonly splitRepair: SplitRepairName;
   /** Baseline strategies run after the search on the same problem, and each one's budget of evaluations. */

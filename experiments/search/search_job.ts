@@ -118,6 +118,7 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
     tablesDir: runtime.tablesDir ?? dataDir,
     weights: config.weights.file,
     expectedSha256: config.weights.sha256,
+    ...(config.tables === undefined ? {} : { expectedTables: config.tables }),
     lut: config.lut,
     profiles: config.profiles ?? [],
     valImages: Math.max(config.valImages, config.racing?.frontImages ?? 0),
@@ -155,7 +156,7 @@ export async function runSearch(config: SearchConfig, runtime: SearchRuntime, re
       // Racing decides against the run's front: rebuild it as it was when the checkpoint was written.
       problem.racing?.remember(racingFront(archive));
     }
-    if (!resume) writeConfig(out, config);
+    if (!resume) writeConfig(out, { ...config, tables: setup.tables.map((t) => ({ file: path.resolve(t.file), sha256: t.sha256 })) });
     done = algorithm.evaluations;
     const resumedFrom = algorithm.evaluations;
     const ref = problem.referencePoint ?? [1, config.scenario.latencyBoundMs];

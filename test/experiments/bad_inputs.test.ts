@@ -130,6 +130,8 @@ function buildCases(): void {
     resumeCase('checkpoint-of-other-split-repair', ['split repair best (config: none)'], cfg('other-repair', (c) => ({ ...c, splitRepair: 'none' }))),
     resumeCase('checkpoint-of-other-calibration', ['calibration images 8 (config: 9)'], cfg('other-cal', (c) => ({ ...c, calibrationImages: 9 }))),
     resumeCase('weights-changed-since-start', ['changed since the run started'], cfg('other-sha', (c) => ({ ...c, weights: { ...(c.weights as object), sha256: 'b'.repeat(64) } }))),
+    resumeCase('latency-table-changed-since-start', ['latency table', 'changed since the run started'], cfg('other-lut-sha', (c) => ({ ...c, tables: (c.tables as { file: string }[]).map((t) => ({ ...t, sha256: 'c'.repeat(64) })) }))),
+    resumeCase('latency-table-no-longer-used', ['latency table /nowhere/lut.json of the run is no longer used'], cfg('other-lut-file', (c) => ({ ...c, tables: [{ file: '/nowhere/lut.json', sha256: 'd'.repeat(64) }] }))),
     resumeCase('flag-seed', ['--seed 99 (the run has 3)'], copyOfA('flag-seed'), '--seed', '99'),
     resumeCase('flag-strategy-and-seed', ['--strategy random (the run has nasc(surrogate=true))', '--seed 99'], copyOfA('flag-strategy-and-seed'), '--seed', '99', '--strategy', 'random'),
     resumeCase('flag-scenario', ['--scenario default (the run has open)'], copyOfA('flag-scenario'), '--scenario', 'default'),
