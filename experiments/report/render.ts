@@ -20,9 +20,9 @@ export function renderSvg(options: PlotOptions): string {
   if (svg === undefined) throw new Error('Plot produced no <svg>');
   const width = Number(svg.getAttribute('width') ?? 640);
   const height = Number(svg.getAttribute('height') ?? 400);
-  const legend = legendMarkup(options, width);
+  const { markup: legend, rows } = legendMarkup(options, width);
   const titleHeight = typeof title === 'string' ? 24 : 0;
-  const legendHeight = legend === '' ? 0 : 20;
+  const legendHeight = rows * LEGEND_ROW;
   const top = titleHeight + legendHeight;
   const inner = svg.outerHTML.replace(/^<svg/, `<svg x="0" y="${top}"`);
   const titleText = typeof title === 'string' ? `<text x="${width / 2}" y="17" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(title)}</text>` : '';
@@ -33,20 +33,34 @@ export function renderSvg(options: PlotOptions): string {
   );
 }
 
-/** A one-row colour legend drawn by hand, so the SVG stays a single standalone file. */
-function legendMarkup(options: PlotOptions, width: number): string {
+/**
+ * A colour legend drawn by hand, so the SVG stays a single standalone file; entries wrap onto
+ * further rows rather than run past the right edge (labels carry budgets and parameters).
+ */
+function legendMarkup(options: PlotOptions, width: number): { markup: string; rows: number } {
   const color = options.color as { legend?: boolean; domain?: readonly unknown[]; range?: readonly string[] } | undefined;
-  if (color?.legend !== true || color.domain === undefined || color.range === undefined) return '';
+  if (color?.legend !== true || color.domain === undefined || color.range === undefined) return { markup: '', rows: 0 };
+  // Width of a label at font-size 11, generously (resvg's sans-serif runs wider than 6.5 px/char).
+  const CHAR_PX = 7;
   let x = 10;
+  let row = 0;
   const parts: string[] = [];
   color.domain.forEach((d, i) => {
     const label = escapeXml(String(d));
-    parts.push(`<rect x="${x}" y="4" width="12" height="12" fill="${color.range?.[i % (color.range?.length ?? 1)] ?? '#888'}"/>`);
-    parts.push(`<text x="${x + 16}" y="14">${label}</text>`);
-    x += 28 + label.length * 6.5;
+    const itemWidth = 28 + String(d).length * CHAR_PX;
+    if (x > 10 && x + itemWidth > width) {
+      row++;
+      x = 10;
+    }
+    const y = row * LEGEND_ROW;
+    parts.push(`<rect x="${x}" y="${y + 4}" width="12" height="12" fill="${color.range?.[i % (color.range?.length ?? 1)] ?? '#888'}"/>`);
+    parts.push(`<text x="${x + 16}" y="${y + 14}">${label}</text>`);
+    x += itemWidth;
   });
-  return x > width ? parts.join('').replace(/<text/g, '<text font-size="9"') : parts.join('');
+  return { markup: parts.join(''), rows: row + 1 };
 }
+
+const LEGEND_ROW = 20;
 
 function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -8,6 +8,7 @@
 import type { Screening } from '../../../core/components.js';
 import type { GenerationalAlgorithm } from '../../../core/generational.js';
 import type { Evaluation } from '../../../core/individual.js';
+import type { CheapEvaluation } from '../../../core/problem.js';
 import type { Rng } from '../../../core/rng.js';
 import type { SearchSpace } from '../../../core/space.js';
 import type { Genome } from '../../../core/variables.js';
@@ -57,22 +58,23 @@ export function deviceBoundScreening(problem: NascProblem): FeasibilityScreening
 }
 
 /**
- * The inner screening of a baseline searching [error, device-only latency] under the bound:
- * feasibility by the tables, or with `surrogate` the surrogate screening that falls back to it
- * (error predicted, device latency and its constraint known for free).
+ * The inner screening of a baseline under the device bound: feasibility by the tables, or with
+ * `surrogate` the surrogate screening that falls back to it, predicting only what `cheap` (the
+ * inner objectives and constraints known for free, e.g. latency) leaves unknown.
  */
-export function deviceLatencyScreening(problem: NascProblem, options: BaselineOptions): Screening {
+export function innerScreening(problem: NascProblem, options: BaselineOptions, cheap: (architecture: Genome) => CheapEvaluation): Screening {
   const feasibility = deviceBoundScreening(problem);
   if (options.surrogate !== true) return feasibility;
+  return new SurrogateScreening({ minTrainingSize: options.populationSize ?? NASC_ALGORITHM_DEFAULTS.populationSize, cheap, fallback: feasibility });
+}
+
+/** What a baseline ranking by [error, device-only latency] under the bound knows of an architecture for free. */
+export function deviceLatencyKnown(problem: NascProblem): (architecture: Genome) => CheapEvaluation {
   const bound = problem.scenario.latencyBoundMs;
-  return new SurrogateScreening({
-    minTrainingSize: options.populationSize ?? NASC_ALGORITHM_DEFAULTS.populationSize,
-    cheap: (arch) => {
-      const deviceMs = problem.model.deviceOnlyMs(arch);
-      return { objectives: [null, deviceMs], constraints: [deviceMs - bound] };
-    },
-    fallback: feasibility,
-  });
+  return (arch) => {
+    const deviceMs = problem.model.deviceOnlyMs(arch);
+    return { objectives: [null, deviceMs], constraints: [deviceMs - bound] };
+  };
 }
 
 /** The precision a baseline sends when it has no choice to make: the scenario's, or fp32 when searched. */

@@ -7,20 +7,12 @@ import type { Rng } from '../../../core/rng.js';
 import { EmbeddedAlgorithm } from '../../../operators/algorithms/embedded_algorithm.js';
 import type { NascInfo, NascProblem } from '../problem.js';
 import { MAX_SPLIT } from '../search_space.js';
-import { SurrogateScreening } from '../../../operators/screening/surrogate_screening.js';
-import { NASC_ALGORITHM_DEFAULTS } from '../nasc_algorithm.js';
-import { deviceBoundScreening, genomeAt, innerNsga2, type BaselineOptions } from './baseline.js';
+import { genomeAt, innerNsga2, innerScreening, type BaselineOptions } from './baseline.js';
 
 export function deviceOnlyStrategy(problem: NascProblem, options: BaselineOptions, rng: Rng): EmbeddedAlgorithm<NascInfo, NascInfo> {
   // At s = 22 the total latency is the device latency plus the tiny score payload: the device bound screens exactly enough.
-  const feasibility = deviceBoundScreening(problem);
-  const screening = options.surrogate === true
-    ? new SurrogateScreening({
-        minTrainingSize: options.populationSize ?? NASC_ALGORITHM_DEFAULTS.populationSize,
-        cheap: (arch) => problem.cheapEvaluate(genomeAt(problem, arch, MAX_SPLIT)),
-        fallback: feasibility,
-      })
-    : feasibility;
+  // Its objectives are the NASC ones at s = 22, known for free but for the error.
+  const screening = innerScreening(problem, options, (arch) => problem.cheapEvaluate(genomeAt(problem, arch, MAX_SPLIT)));
   const inner = innerNsga2<NascInfo>('device-only-nsga2', options, rng, screening);
   return new EmbeddedAlgorithm<NascInfo, NascInfo>('device-only', inner, {
     embed: (arch) => genomeAt(problem, arch, MAX_SPLIT),

@@ -18,7 +18,7 @@ import { levelOfWidth } from '../bottleneck.js';
 import type { DecodedGenome } from '../search_space.js';
 import { EmbeddedAlgorithm } from '../../../operators/algorithms/embedded_algorithm.js';
 import type { NascInfo, NascProblem } from '../problem.js';
-import { deviceLatencyScreening, innerNsga2, translated, type BaselineOptions } from './baseline.js';
+import { deviceLatencyKnown, innerNsga2, innerScreening, translated, type BaselineOptions } from './baseline.js';
 import { bestSplitChoice, bestSplitGenome } from './best_split.js';
 
 export interface HwnasInfo {
@@ -37,7 +37,7 @@ export function hwnasStrategy(problem: NascProblem, options: HwnasOptions, rng: 
   const bound = problem.scenario.latencyBoundMs;
   const level = options.maxBottleneckLevel ?? 0;
   if (level > 0 && problem.layout.bottleneck === undefined) throw new InputError('hwnas: a bottleneck deployment (max-bottleneck > 0) needs the extended space');
-  const inner = innerNsga2<HwnasInfo>('hwnas-nsga2', options, rng, deviceLatencyScreening(problem, options));
+  const inner = innerNsga2<HwnasInfo>('hwnas-nsga2', options, rng, innerScreening(problem, options, deviceLatencyKnown(problem)));
   return new EmbeddedAlgorithm<HwnasInfo, NascInfo>(level === 0 ? 'hwnas' : `hwnas-bottleneck${level}`, inner, {
     embed: (arch) => (level === 0 ? bestSplitGenome(problem, arch) : problem.encode(bestDeployment(problem, arch, level))),
     feedback: (arch, outer) => {
