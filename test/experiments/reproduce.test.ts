@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { skipUnlessData } from '../helpers/needs_data.js';
+import { splitSpecList } from '../../core/registry.js';
+import { defaultReference, PAPER_DEFAULTS } from '../../experiments/cli/commands/reproduce.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 // Under CI=true a data-dependent test does not skip silently (test/helpers/needs_data.ts).
@@ -19,6 +21,13 @@ const tiny = path.join(root, 'test/fixtures/supernet-tiny/tiny.json');
 function reproduce(args: string[]) {
   return spawnSync(process.execPath, [...cli, 'reproduce', 'paper', ...args], { cwd: root, encoding: 'utf8', env: process.env });
 }
+
+test('reproduce paper compares with plain HWNAS when it runs, else with the first HWNAS variant listed', () => {
+  assert.equal(defaultReference(['nasc', 'hwnas', 'hwnas(max-bottleneck=1)']), 'hwnas');
+  assert.equal(defaultReference(splitSpecList(PAPER_DEFAULTS.extendedStrategies)), 'hwnas(surrogate=true)');
+  // none listed: the plain name, which the study then refuses as absent, naming --strategies
+  assert.equal(defaultReference(['nasc', 'random']), 'hwnas');
+});
 
 test('reproduce paper: every strategy gets the budget, fronts are re-measured, a rerun reuses saved runs', { skip }, () => {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'nasc-reproduce-')), 'study');
