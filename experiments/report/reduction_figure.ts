@@ -23,7 +23,8 @@ export function drawReductionFigure(out: string, cells: readonly CellSummary[], 
     height: 420,
     grid: true,
     x: { type: 'log', label: 'uplink bandwidth (Mbit/s)', ticks: [...new Set(rows.map((r) => r.bandwidth))] },
-    y: { label: 'latency reduction (%), median and IQR over seeds' },
+    // The domain spans the IQR bars too (Plot sizes it from the lines' medians otherwise) and 0.
+    y: { label: 'latency reduction (%), median and IQR over seeds', domain: paddedDomain([0, ...rows.flatMap((r) => [r.q1, r.median, r.q3])]) },
     color: { legend: true, domain: bounds, range: PALETTE },
     marks: [
       Plot.ruleY([0], { stroke: '#999' }),
@@ -31,6 +32,14 @@ export function drawReductionFigure(out: string, cells: readonly CellSummary[], 
       Plot.line(rows, { x: 'bandwidth', y: 'median', stroke: 'bound', marker: 'circle' }),
     ],
   });
+}
+
+function paddedDomain(values: readonly number[]): [number, number] {
+  const finite = values.filter(Number.isFinite);
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  const pad = Math.max(1, 0.05 * (hi - lo));
+  return [lo - pad, hi + pad];
 }
 
 /** The figure's path without extension: `reduction-<strategy spec, sanitised for a file name>`. */

@@ -21,11 +21,12 @@ export function renderSvg(options: PlotOptions): string {
   const width = Number(svg.getAttribute('width') ?? 640);
   const height = Number(svg.getAttribute('height') ?? 400);
   const { markup: legend, rows } = legendMarkup(options, width);
-  const titleHeight = typeof title === 'string' ? 24 : 0;
+  const titleLines = typeof title === 'string' ? wrapWords(title, Math.max(20, Math.floor((width - 20) / TITLE_CHAR_PX))) : [];
+  const titleHeight = titleLines.length === 0 ? 0 : 6 + TITLE_LINE * titleLines.length;
   const legendHeight = rows * LEGEND_ROW;
   const top = titleHeight + legendHeight;
   const inner = svg.outerHTML.replace(/^<svg/, `<svg x="0" y="${top}"`);
-  const titleText = typeof title === 'string' ? `<text x="${width / 2}" y="17" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(title)}</text>` : '';
+  const titleText = titleLines.map((line, i) => `<text x="${width / 2}" y="${17 + i * TITLE_LINE}" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(line)}</text>`).join('');
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + top}" viewBox="0 0 ${width} ${height + top}" font-family="sans-serif" font-size="11">` +
@@ -61,6 +62,23 @@ function legendMarkup(options: PlotOptions, width: number): { markup: string; ro
 }
 
 const LEGEND_ROW = 20;
+/** Bold 14 px sans-serif, generously (as CHAR_PX for the legend); titles name strategy specs and run long. */
+const TITLE_CHAR_PX = 8.5;
+const TITLE_LINE = 18;
+
+/** Greedy word wrap to lines of at most `max` characters (a longer word gets a line of its own). */
+export function wrapWords(text: string, max: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w.length > 0)) {
+    if (line.length > 0 && line.length + 1 + word.length > max) {
+      lines.push(line);
+      line = word;
+    } else line = line.length === 0 ? word : `${line} ${word}`;
+  }
+  if (line.length > 0) lines.push(line);
+  return lines;
+}
 
 function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -25,3 +25,18 @@ test('legend entries that do not fit one row wrap, and the figure grows by a row
   // No entry starts beyond the right edge.
   for (const m of long.matchAll(/<rect x="(\d+(?:\.\d+)?)" y="\d+" width="12"/g)) assert.ok(Number(m[1]) < 400);
 });
+
+test('a title longer than the figure wraps onto further lines, each within the width, and the figure grows by them', () => {
+  const render = (title: string) =>
+    renderSvg({ title, width: 400, height: 200, marks: [Plot.dot([{ x: 1, y: 1 }], { x: 'x', y: 'y' })] });
+  const heightOf = (svg: string) => Number(/<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="\d+" height="(\d+)"/.exec(svg)?.[1]);
+  const titleLines = (svg: string) => [...svg.matchAll(/<text x="200" y="\d+" text-anchor="middle" font-size="14" font-weight="bold">([^<]*)<\/text>/g)].map((m) => m[1] as string);
+  const one = render('short title');
+  const long = render('nasc(surrogate=true) vs hwnas(surrogate=true): latency reduction at matched test accuracy');
+  assert.deepEqual(titleLines(one), ['short title']);
+  const lines = titleLines(long);
+  assert.ok(lines.length >= 2, JSON.stringify(lines));
+  assert.equal(lines.join(' '), 'nasc(surrogate=true) vs hwnas(surrogate=true): latency reduction at matched test accuracy');
+  for (const l of lines) assert.ok(l.length * 8.5 <= 400, `"${l}" runs past 400 px`);
+  assert.equal(heightOf(long) - heightOf(one), 18 * (lines.length - 1));
+});
