@@ -43,7 +43,7 @@ export function registerNascStrategies(algorithms: Registry<AlgorithmFactory>): 
       description: `NASC: NSGA-II on architecture + split (+ precision) with the split repair (best split for lossless payloads unless split-repair=none), a random reset of the split (split-reset, default ${NASC_ALGORITHM_DEFAULTS.splitResetProb}) and feasibility screening by the tables' latency`,
       capabilities: NASC_CAPABILITIES,
       parameters: [
-        { name: 'split-repair', description: 'best (lossless payloads at their latency-optimal split) | none (the paper\'s free split gene, only lifted to sMin)', type: 'choice', choices: SPLIT_REPAIRS },
+        { name: 'split-repair', description: 'best (lossless payloads at their latency-optimal split) | deployment (extended space: bottleneck genomes also at the fastest trained (split, width) no narrower than their level) | none (the paper\'s free split gene, only lifted to sMin)', type: 'choice', choices: SPLIT_REPAIRS },
         { name: 'split-reset', description: 'probability that a child\'s split is redrawn uniformly', type: 'number', min: 0, max: 1 },
         { name: 'screening', description: 'evaluate only genomes not provably over the latency bound', type: 'boolean' },
         { name: 'surrogate', description: 'screen 10x offspring by predicted accuracy (boosted trees; latency and the bound are exact), evaluate the most promising', type: 'boolean' },

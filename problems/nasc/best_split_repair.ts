@@ -15,9 +15,15 @@ import type { Repair } from '../../core/components.js';
 import { InputError } from '../../core/errors.js';
 import type { SearchSpace } from '../../core/space.js';
 import type { Genome } from '../../core/variables.js';
+import { BestDeploymentRepair } from './best_deployment_repair.js';
 import type { NascProblem } from './problem.js';
 
-export const SPLIT_REPAIRS = ['best', 'none'] as const;
+/**
+ * best: lossless payloads at their latency-optimal split; deployment: also bottleneck genomes at
+ * their latency-optimal trained (split, width) no narrower than their level (best_deployment_repair.ts);
+ * none: the paper's free split gene.
+ */
+export const SPLIT_REPAIRS = ['best', 'deployment', 'none'] as const;
 export type SplitRepairName = (typeof SPLIT_REPAIRS)[number];
 export const DEFAULT_SPLIT_REPAIR: SplitRepairName = 'best';
 
@@ -50,7 +56,9 @@ export class BestSplitRepair implements Repair {
   }
 }
 
-/** The repair a search uses: best split for fp32 payloads (default) or privacy only ('none': the paper's free split gene). */
+/** The repair a search uses: best split for fp32 payloads (default), also best bottleneck placement ('deployment'), or privacy only ('none': the paper's free split gene). */
 export function splitRepair(problem: NascProblem, name: SplitRepairName): Repair {
-  return name === 'best' ? new BestSplitRepair(problem) : problem.repair;
+  if (name === 'none') return problem.repair;
+  const best = new BestSplitRepair(problem);
+  return name === 'deployment' ? new BestDeploymentRepair(problem, best) : best;
 }

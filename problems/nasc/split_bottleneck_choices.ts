@@ -7,7 +7,7 @@
  * keeps the non-dominated ones; `bestUnderAccuracyLoss` picks one by a rule instead.
  */
 import type { BottleneckSet } from './bottleneck.js';
-import { bestSplitChoice } from './baselines/best_split.js';
+import { bestSplitChoice } from './best_split_choice.js';
 import type { NascProblem } from './problem.js';
 import type { DecodedGenome } from './search_space.js';
 

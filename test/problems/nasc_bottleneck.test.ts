@@ -21,6 +21,8 @@ import { ProxyAccuracyOracle } from '../../problems/nasc/proxy_oracle.js';
 import { parseScenario } from '../../problems/nasc/scenario.js';
 import { BOTTLENECK_GENE, NUM_LAYERS, bottleneckGeneIndex, decodeGenome, encodeGenome, genomeLength, nascVariables, type GenomeLayout } from '../../problems/nasc/search_space.js';
 import { bestUnderAccuracyLoss, splitBottleneckChoices } from '../../problems/nasc/split_bottleneck_choices.js';
+import { UniformSampling } from '../../operators/sampling/uniform.js';
+import { parseSplitRepair, splitRepair } from '../../problems/nasc/best_split_repair.js';
 import { realDataDir, syntheticLut } from '../fixtures/nasc/synthetic_lut.js';
 
 const synthetic = LatencyTable.parse({ raw_lut: syntheticLut() }, 'synthetic');
@@ -246,5 +248,50 @@ describe('nasc(max-bottleneck=N)', () => {
     assert.ok(free.some((w) => w.width !== 0 && w.width !== 32), 'without the cap narrower bottlenecks are proposed');
     const problem = NascProblem.fromTable(parseScenario({ device: 'tiny', server: 'big', bandwidthMbps: 10, latencyBoundMs: 40 }, 'plain.json'), synthetic, new ProxyAccuracyOracle());
     assert.throws(() => nascAlgorithm(problem, { maxBottleneckLevel: 1 }, Rng.fromSeed(1)), /max-bottleneck needs the extended space/);
+  });
+});
+
+describe('split-repair=deployment (best bottleneck placement inside the joint search)', () => {
+  const scenario = parseScenario({ device: 'tiny', server: 'big', bandwidthMbps: 10, latencyBoundMs: 40, sMin: 1, space: 'extended' }, 'ext.json');
+  const problem = NascProblem.fromTable(scenario, synthetic, new ProxyAccuracyOracle(10, 0, trained));
+  const repair = splitRepair(problem, parseSplitRepair('deployment'));
+  const b = bottleneckGeneIndex(problem.layout);
+  const ms = (g: number[]) => {
+    const d = problem.decode(g);
+    return problem.model.breakdown(d.architecture, d.split, d.precision, d.bottleneck ?? 0).totalMs;
+  };
+
+  it('moves a bottleneck genome to the fastest deployment no narrower than its level, and writes it back', () => {
+    for (const g0 of new UniformSampling().sample(problem.space, 200, Rng.fromSeed(11))) {
+      const g = [...g0] as number[];
+      const level = g[b] as number;
+      const r = repair.repair(problem.space, g) as number[];
+      assert.deepEqual(repair.repair(problem.space, r), r, 'idempotent');
+      assert.deepEqual(r.slice(0, NUM_LAYERS), g.slice(0, NUM_LAYERS), 'the architecture is the search\'s');
+      const d = problem.decode(r);
+      if (level === 0) {
+        assert.equal(d.bottleneck ?? 0, 0);
+        continue;
+      }
+      // never narrower than the gene asked for; the plain split only where it is faster
+      assert.ok((r[b] as number) <= level);
+      const best = Math.min(...splitBottleneckChoices(problem, g.slice(0, NUM_LAYERS)).filter((c) => (c.bottleneck ?? 0) === 0 || levelOfWidth(c.split, c.bottleneck ?? 0) <= level).map((c) => problem.model.breakdown(c.architecture, c.split, c.precision, c.bottleneck ?? 0).totalMs));
+      assert.equal(ms(r), best);
+    }
+  });
+
+  it('an untrained (split, level) is placed where that level is trained instead of decoding to none', () => {
+    const g = [...arch(3), 5, 2]; // C/4 at s = 5: not trained; at s = 10 it is (width 16)
+    assert.equal(problem.decode(g).bottleneck ?? 0, 0);
+    const r = repair.repair(problem.space, g) as number[];
+    const d = problem.decode(r);
+    assert.ok(d.bottleneck === 0 || levelOfWidth(d.split, d.bottleneck ?? 0) <= 2, JSON.stringify(d));
+    assert.ok(ms(r) <= ms([...arch(3), 10, 2]) && ms(r) <= ms([...arch(3), 10, 0]), 'no slower than the trained C/4 or the plain cut');
+  });
+
+  it('is a nasc parameter: nasc(split-repair=deployment) evaluates only placed genomes', async () => {
+    const algorithm = nascAlgorithm(problem, { populationSize: 10, splitRepair: 'deployment' }, Rng.fromSeed(5));
+    const r = await runStrategy({ problem, algorithm, evaluations: 60 });
+    for (const i of r.evaluated as Individual<NascInfo>[]) assert.deepEqual(repair.repair(problem.space, i.genome), [...i.genome]);
   });
 });

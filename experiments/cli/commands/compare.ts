@@ -83,7 +83,7 @@ export const compareCommand: CommandModule<object, CompareCliArgs> = {
       .option('test-images', { coerce: positiveInteger('test-images', true), describe: 'nasc: test images each run\'s front is re-measured on (default 2000; 0: none)' })
       .option('calibration-images', { coerce: positiveInteger('calibration-images'), describe: 'nasc: training images for per-subnet BN recalibration (default 128)' })
       .option('cache-dir', { type: 'string', describe: 'nasc: folder for disk-backed accuracy caches, shared by reruns' })
-      .option('split-repair', { type: 'string', describe: 'nasc: best (default) | none (the paper\'s free split gene)' })
+      .option('split-repair', { type: 'string', describe: 'nasc: best (default) | deployment (extended space: also bottleneck genomes at their fastest trained cut) | none (the paper\'s free split gene)' })
       .option('queue', { type: 'string', describe: 'nasc: evaluate on `nasc worker`s through this Redis queue (redis://host:port[/db], rediss://…)' })
       .option('weights', { type: 'string', describe: 'nasc: weight store .json (default: the shipped one)' })
       .option('variables', { type: 'number', describe: 'number of variables of a scalable benchmark', coerce: positiveInteger('variables') })

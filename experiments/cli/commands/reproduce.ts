@@ -143,7 +143,7 @@ const paperCommand: CommandModule<object, PaperArgs> = {
       .option('space', { type: 'string', describe: 'fbnet | extended (learned bottlenecks at the split); default: the scenario\'s' })
       .option('strategies', { type: 'string', describe: `strategy specs (nasc list algorithms); default ${PAPER_DEFAULTS.strategies}, in the extended space ${PAPER_DEFAULTS.extendedStrategies}` })
       .option('reference', { type: 'string', describe: `the strategy the others are compared with (default ${PAPER_DEFAULTS.reference}, or the first ${PAPER_DEFAULTS.reference}(…) variant among --strategies)` })
-      .option('split-repair', { type: 'string', describe: 'best (default) | none, for strategies that take the problem\'s repair' })
+      .option('split-repair', { type: 'string', describe: 'best (default) | deployment | none, for strategies that take the problem\'s repair' })
       .option('val-images', { type: 'number', default: NASC_COMPARE_DEFAULTS.valImages, coerce: positiveInteger('val-images'), describe: 'validation images per accuracy query' })
       .option('test-images', { type: 'number', default: NASC_COMPARE_DEFAULTS.testImages, coerce: positiveInteger('test-images'), describe: 'test images each reported point is re-measured on' })
       .option('calibration-images', { type: 'number', default: NASC_COMPARE_DEFAULTS.calibrationImages, coerce: positiveInteger('calibration-images'), describe: 'training images for per-subnet BN recalibration' })

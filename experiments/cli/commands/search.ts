@@ -271,7 +271,7 @@ export const searchCommandModule: CommandModule<object, SearchArgs> = {
     y
       .option('scenario', { type: 'string', describe: `shipped scenario name (nasc list scenarios) or a JSON file (default ${SEARCH_DEFAULTS.scenario})` })
       .option('strategy', { type: 'string', describe: `search strategy, name or name(key=value,…) (nasc list algorithms; default ${SEARCH_DEFAULTS.strategy})` })
-      .option('split-repair', { type: 'string', describe: `${SPLIT_REPAIRS.join(' | ')}: best (default) moves fp32 genomes to their latency-optimal split; none keeps the paper's free split gene (lifted to sMin only)` })
+      .option('split-repair', { type: 'string', describe: `${SPLIT_REPAIRS.join(' | ')}: best (default) moves fp32 genomes to their latency-optimal split; deployment (extended space) also moves bottleneck genomes to the fastest trained (split, width) no narrower than their level; none keeps the paper's free split gene (lifted to sMin only)` })
       .option('baselines', { type: 'string', describe: `baseline strategies run after the search on the same problem (default ${SEARCH_DEFAULTS.baselines}; '' for none)` })
       .option('seed', { type: 'number', describe: `random seed (default ${SEARCH_DEFAULTS.seed})`, coerce: seedFlag })
       .option('evaluations', { type: 'number', describe: `candidate evaluations (default ${SEARCH_DEFAULTS.evaluations}; with --resume: extend the run to this many)`, coerce: ruleFlag('evaluations', EVALUATIONS) })

@@ -8,21 +8,13 @@
 import type { Algorithm } from '../../../core/algorithm.js';
 import type { Genome } from '../../../core/variables.js';
 import { FixedGenomes } from '../../../operators/algorithms/fixed_genomes.js';
-import { PAYLOAD_PRECISIONS, type PayloadPrecision } from '../accuracy_oracle.js';
 import type { NascInfo, NascProblem } from '../problem.js';
-import { NUM_LAYERS, type DecodedGenome } from '../search_space.js';
+import { NUM_LAYERS } from '../search_space.js';
+import { bestSplitChoice } from '../best_split_choice.js';
 import { genomeAt } from './baseline.js';
 
-/** The latency-minimal (split, precision) for one architecture under the scenario's sMin. */
-export function bestSplitChoice(problem: NascProblem, architecture: readonly number[], precision: PayloadPrecision | 'search' = problem.scenario.precision): DecodedGenome {
-  const precisions = precision === 'search' ? PAYLOAD_PRECISIONS : [precision];
-  let best: { d: DecodedGenome; ms: number } | undefined;
-  for (const p of precisions) {
-    const b = problem.model.bestSplit(architecture, p, problem.scenario.sMin);
-    if (best === undefined || b.latency.totalMs < best.ms) best = { d: { architecture: [...architecture], split: b.split, precision: p }, ms: b.latency.totalMs };
-  }
-  return (best as { d: DecodedGenome }).d;
-}
+export { bestSplitChoice };
+
 
 /** The NASC genome of an architecture at its best split. */
 export function bestSplitGenome(problem: NascProblem, architecture: readonly number[]): Genome {

@@ -14,12 +14,11 @@
  */
 import { InputError } from '../../../core/errors.js';
 import type { Rng } from '../../../core/rng.js';
-import { levelOfWidth } from '../bottleneck.js';
-import type { DecodedGenome } from '../search_space.js';
 import { EmbeddedAlgorithm } from '../../../operators/algorithms/embedded_algorithm.js';
 import type { NascInfo, NascProblem } from '../problem.js';
 import { deviceLatencyKnown, innerNsga2, innerScreening, translated, type BaselineOptions } from './baseline.js';
-import { bestSplitChoice, bestSplitGenome } from './best_split.js';
+import { bestDeployment } from '../best_deployment_repair.js';
+import { bestSplitGenome } from './best_split.js';
 
 export interface HwnasInfo {
   readonly architecture: number[];
@@ -46,21 +45,4 @@ export function hwnasStrategy(problem: NascProblem, options: HwnasOptions, rng: 
       return translated(outer, [outer.objectives[0] as number, deviceMs], [deviceMs - bound], { architecture: [...arch], accuracy, deviceMs });
     },
   });
-}
-
-/** The latency-optimal of the plain best split and the trained bottlenecks of level ≤ `maxLevel` (s ≥ sMin). */
-export function bestDeployment(problem: NascProblem, architecture: readonly number[], maxLevel: number): DecodedGenome {
-  const plain = bestSplitChoice(problem, architecture);
-  let best: DecodedGenome = { ...plain, bottleneck: 0 };
-  let bestMs = problem.model.breakdown(best.architecture, best.split, best.precision, 0).totalMs;
-  for (const { split, width } of problem.layout.bottleneck?.pairs() ?? []) {
-    if (split < problem.scenario.sMin || levelOfWidth(split, width) > maxLevel) continue;
-    const ms = problem.model.breakdown(architecture, split, 'int8', width).totalMs;
-    // Ties keep the earlier choice: the plain split, then the wider bottleneck.
-    if (ms < bestMs) {
-      best = { architecture: [...architecture], split, precision: 'int8', bottleneck: width };
-      bestMs = ms;
-    }
-  }
-  return best;
 }
