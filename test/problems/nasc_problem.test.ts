@@ -125,7 +125,7 @@ describe('best-split repair', () => {
     assert.equal(splitRepair(p, 'none'), p.repair);
     assert.equal(parseSplitRepair('privacy'), 'none');
     assert.equal(parseSplitRepair(undefined), 'best');
-    assert.throws(() => parseSplitRepair('bset'), /--split-repair must be one of best, none, got "bset"/);
+    assert.throws(() => parseSplitRepair('bset'), /--split-repair must be one of best, deployment, none, got "bset"/);
     const fixed = p.withLayout({ split: { fixed: 5 }, precision: 'fp32' });
     const g = allOf(3);
     assert.deepEqual(new BestSplitRepair(fixed).repair(fixed.space, g), g);
