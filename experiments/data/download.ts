@@ -125,7 +125,14 @@ export async function download(options: DownloadOptions): Promise<DownloadResult
   try {
     await pipeline(body, counter, out);
   } catch (e) {
-    if (writeFailed !== undefined) throw new InputError(`cannot write ${options.file}: ${reason(writeFailed)}`);
+    // A write stream destroyed before its file was open still opens (then closes) it: wait for
+    // the close, so the caller's clean-up removes the file instead of racing its creation (seen
+    // under load: a .part file left behind by a download cut short).
+    // (The write stream's own error, if any, came before the rejection; pipeline's destroy of it
+    // with the source's error comes after and is not a write failure.)
+    const writeError = writeFailed;
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
+    if (writeError !== undefined) throw new InputError(`cannot write ${options.file}: ${reason(writeError)}`);
     if (e instanceof InputError) throw e;
     throw new InputError(
       `download of ${url.href} failed after ${bytes}${total === undefined ? '' : ` of ${total}`} bytes: ${reason(e)}`,

@@ -50,10 +50,11 @@ export const PAPER_DEFAULTS = {
   strategies: 'nasc,hwnas,nasc(split-repair=none)',
   /**
    * In the extended space: NASC against HWNAS deployed at its best plain split, or also with the
-   * mildest trained bottleneck (C/2); all three with the same surrogate screening, as the main job
-   * runs NASC and its HWNAS baseline (the larger space is where screening pays most).
+   * mildest trained bottleneck (C/2), and NASC whose bottleneck genomes are placed at their fastest
+   * trained cut (split-repair=deployment, the two-stage method's placement rule); all with the same
+   * surrogate screening, as the main job runs NASC and its HWNAS baseline.
    */
-  extendedStrategies: 'nasc(surrogate=true),hwnas(surrogate=true),hwnas(surrogate=true,max-bottleneck=1)',
+  extendedStrategies: 'nasc(surrogate=true),hwnas(surrogate=true),hwnas(surrogate=true,max-bottleneck=1),nasc(surrogate=true,split-repair=deployment)',
   reference: 'hwnas',
 } as const;
 
