@@ -14,25 +14,17 @@ import type { Repair } from '../../core/components.js';
 import type { SearchSpace } from '../../core/space.js';
 import type { Genome } from '../../core/variables.js';
 import { levelOfWidth } from './bottleneck.js';
-import { bestSplitChoice } from './best_split_choice.js';
 import type { NascProblem } from './problem.js';
+import { splitBottleneckChoices } from './split_bottleneck_choices.js';
 import { BOTTLENECK_GENE, type DecodedGenome } from './search_space.js';
 
 /** The latency-optimal of the plain best split and the trained bottlenecks of level ≤ `maxLevel` (s ≥ sMin). */
 export function bestDeployment(problem: NascProblem, architecture: readonly number[], maxLevel: number): DecodedGenome {
-  const plain = bestSplitChoice(problem, architecture);
-  let best: DecodedGenome = { ...plain, bottleneck: 0 };
-  let bestMs = problem.model.breakdown(best.architecture, best.split, best.precision, 0).totalMs;
-  for (const { split, width } of problem.layout.bottleneck?.pairs() ?? []) {
-    if (split < problem.scenario.sMin || levelOfWidth(split, width) > maxLevel) continue;
-    const ms = problem.model.breakdown(architecture, split, 'int8', width).totalMs;
-    // Ties keep the earlier choice: the plain split, then the wider bottleneck.
-    if (ms < bestMs) {
-      best = { architecture: [...architecture], split, precision: 'int8', bottleneck: width };
-      bestMs = ms;
-    }
-  }
-  return best;
+  const ms = (d: DecodedGenome) => problem.model.breakdown(d.architecture, d.split, d.precision, d.bottleneck ?? 0).totalMs;
+  // Choices come plain split first, then the wider bottleneck first: ties keep the earlier one.
+  const allowed = splitBottleneckChoices(problem, architecture).filter((d) => (d.bottleneck ?? 0) === 0 || levelOfWidth(d.split, d.bottleneck ?? 0) <= maxLevel);
+  const timed = allowed.map((d) => ({ d, ms: ms(d) }));
+  return timed.reduce((best, t) => (t.ms < best.ms ? t : best)).d;
 }
 
 export class BestDeploymentRepair implements Repair {
@@ -53,8 +45,7 @@ export class BestDeploymentRepair implements Repair {
     // still the gene's choice of width.
     const level = this.gene < 0 ? 0 : (genome[this.gene] as number);
     if (level === 0) return this.plain.repair(space, genome);
-    const safe = this.problem.repair.repair(space, genome);
-    const d = this.problem.decode(safe);
-    return this.problem.encode(bestDeployment(this.problem, d.architecture, level));
+    // Only the architecture is kept: the placement replaces split, precision and width.
+    return this.problem.encode(bestDeployment(this.problem, this.problem.decode(genome).architecture, level));
   }
 }
