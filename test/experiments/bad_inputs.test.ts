@@ -94,7 +94,7 @@ before(async () => {
   A = path.join(tmp, 'A');
   // One real tiny search: the resume cases damage copies of it.
   const [made] = await runCases(
-    [{ args: ['search', '--weights', tiny, '--scenario', 'open', '--evaluations', '8', '--pop', '4', '--val-images', '20', '--test-images', '10', '--calibration-images', '8', '--baselines', '', '--workers', '1', '--seed', '3', '--out', A, '--no-progress', '--json'] }],
+    [{ args: ['search', '--weights', tiny, '--space', 'fbnet', '--scenario', 'open', '--evaluations', '8', '--pop', '4', '--val-images', '20', '--test-images', '10', '--calibration-images', '8', '--baselines', '', '--workers', '1', '--seed', '3', '--out', A, '--no-progress', '--json'] }],
     1,
     600_000,
   );
@@ -104,8 +104,10 @@ before(async () => {
 
 function buildCases(): void {
   const out = (name: string) => path.join(tmp, 'out', name);
-  const small = ['--weights', tiny, '--evaluations', '8', '--pop', '4', '--val-images', '10', '--test-images', '10', '--calibration-images', '8', '--baselines', '', '--workers', '1', '--no-progress'];
-  const s = (cls: CaseClass, name: string, expect: Case['expect'], ...args: string[]): Case => ({ cls, name, args: ['search', ...small, '--out', out(name), ...args], expect, absent: [out(name)] });
+  // The tiny store has no trained bottlenecks: the FBNet space, except where a case names a space.
+  const small = ['--weights', tiny, '--space', 'fbnet', '--evaluations', '8', '--pop', '4', '--val-images', '10', '--test-images', '10', '--calibration-images', '8', '--baselines', '', '--workers', '1', '--no-progress'];
+  const smallAnySpace = small.filter((_, i) => small[i] !== '--space' && small[i - 1] !== '--space');
+  const s = (cls: CaseClass, name: string, expect: Case['expect'], ...args: string[]): Case => ({ cls, name, args: ['search', ...(args.includes('--space') || name.startsWith('scenario-extended') ? smallAnySpace : small), '--out', out(name), ...args], expect, absent: [out(name)] });
   const scenario = json(path.join(root, 'experiments/scenarios/default.json'));
   const scenarioWith = (name: string, change: Record<string, unknown>) => write(`scenarios/${name}.json`, JSON.stringify({ ...scenario, ...change }));
   const add = (...c: Case[]) => cases.push(...c);
@@ -276,7 +278,7 @@ function buildCases(): void {
     s('numbers', 'pop-huge', ['--pop must be an integer in 1..100000, got 1000000000'], '--pop', '1000000000'),
     s('numbers', 'evaluations-text', ['--evaluations must be an integer in 1..100000000'], '--evaluations', 'lots'),
     s('numbers', 'evaluations-huge', ['--evaluations must be an integer in 1..100000000, got 1000000000000'], '--evaluations', '1000000000000'),
-    { ...s('numbers', 'generations-overflow', ['--generations 100000000000 gives'], '--generations', '100000000000'), args: ['search', '--weights', tiny, '--generations', '100000000000', '--out', out('generations-overflow')] },
+    { ...s('numbers', 'generations-overflow', ['--generations 100000000000 gives'], '--generations', '100000000000'), args: ['search', '--weights', tiny, '--space', 'fbnet', '--generations', '100000000000', '--out', out('generations-overflow')] },
     s('numbers', 'val-images-zero', ['--val-images must be a positive integer, got 0'], '--val-images', '0'),
     s('numbers', 'calibration-images-negative', ['--calibration-images must be a positive integer, got -8'], '--calibration-images', '-8'),
     s('numbers', 'baseline-evaluations-zero', ['--baseline-evaluations must be an integer in 1..'], '--baseline-evaluations', '0'),

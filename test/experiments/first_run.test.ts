@@ -42,7 +42,7 @@ after(() => {
   server.close();
 });
 
-const SMALL = ['--weights', tiny, '--evaluations', '16', '--pop', '8', '--val-images', '40', '--test-images', '40', '--calibration-images', '16', '--baseline-evaluations', '8', '--baselines', 'device-only', '--workers', '1', '--seed', '2', '--scenario', 'open', '--json'];
+const SMALL = ['--weights', tiny, '--space', 'fbnet', '--evaluations', '16', '--pop', '8', '--val-images', '40', '--test-images', '40', '--calibration-images', '16', '--baseline-evaluations', '8', '--baselines', 'device-only', '--workers', '1', '--seed', '2', '--scenario', 'open', '--json'];
 
 /** A clean environment: no NASC_DATA, the cache in a fresh folder. */
 function newcomerEnv(cache: string, extra: Record<string, string>): NodeJS.ProcessEnv {

@@ -19,7 +19,7 @@ import { skipUnlessData } from '../helpers/needs_data.js';
 
 const skip = queueSkip() || skipUnlessData('hw-nas-bench');
 const CLI = ['--import', 'tsx', path.join(ROOT, 'experiments/cli/main.ts')];
-const SMALL = ['--weights', TINY_STORE, '--evaluations', '24', '--pop', '8', '--val-images', '40', '--test-images', '40', '--calibration-images', '16', '--baselines', '', '--seed', '3', '--scenario', 'open', '--no-racing'];
+const SMALL = ['--weights', TINY_STORE, '--space', 'fbnet', '--evaluations', '24', '--pop', '8', '--val-images', '40', '--test-images', '40', '--calibration-images', '16', '--baselines', '', '--seed', '3', '--scenario', 'open', '--no-racing'];
 
 function search(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

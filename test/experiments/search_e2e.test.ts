@@ -19,7 +19,7 @@ const tiny = path.join(root, 'test/fixtures/supernet-tiny/tiny.json');
 const cli = ['--import', 'tsx', path.join(root, 'experiments/cli/main.ts')];
 
 function small(evaluations: number, workers: number): string[] {
-  return ['--weights', tiny, '--evaluations', String(evaluations), '--pop', '8', '--val-images', '40', '--test-images', '40', '--calibration-images', '16', '--baseline-evaluations', '8', '--workers', String(workers), '--seed', '3'];
+  return ['--weights', tiny, '--space', 'fbnet', '--evaluations', String(evaluations), '--pop', '8', '--val-images', '40', '--test-images', '40', '--calibration-images', '16', '--baseline-evaluations', '8', '--workers', String(workers), '--seed', '3'];
 }
 
 function search(args: string[]) {

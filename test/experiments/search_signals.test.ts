@@ -18,7 +18,7 @@ const skip = skipUnlessData('cifar10', 'hw-nas-bench');
 export const SIGNAL_TRIALS = 10;
 
 /** A small search: 4 generations of 4, 2 workers (results do not depend on it), no baselines. */
-const small = ['--weights', tinyStore, '--scenario', 'open', '--evaluations', '16', '--pop', '4', '--val-images', '20', '--test-images', '10', '--calibration-images', '8', '--baselines', '', '--workers', '2', '--seed', '5', '--no-progress', '--json'];
+const small = ['--weights', tinyStore, '--space', 'fbnet', '--scenario', 'open', '--evaluations', '16', '--pop', '4', '--val-images', '20', '--test-images', '10', '--calibration-images', '8', '--baselines', '', '--workers', '2', '--seed', '5', '--no-progress', '--json'];
 
 const evaluationsIn = (dir: string): number => {
   try {
