@@ -58,14 +58,21 @@ function parseFrontPoint(f: JsonFields): FrontPoint {
   });
   const test = f.value.testAccuracy;
   const energy = f.optionalNumber('deviceEnergyMj', NON_NEGATIVE_NUMBER);
+  // Extended-space fields (absent in FBNet-space folders written before them).
+  const bottleneck = f.optionalNumber('bottleneck', NON_NEGATIVE_INTEGER);
+  const encoderMs = f.optionalNumber('encoderMs', NON_NEGATIVE_NUMBER);
+  const decoderMs = f.optionalNumber('decoderMs', NON_NEGATIVE_NUMBER);
   return {
     architecture: arch as string[],
     split: f.number('split', integerIn(0, MAX_SPLIT)),
     precision: f.oneOf('precision', PAYLOAD_PRECISIONS),
     valAccuracy: f.number('valAccuracy', UNIT),
     testAccuracy: test === null ? Number.NaN : f.number('testAccuracy', UNIT),
+    ...(bottleneck === undefined ? {} : { bottleneck }),
     deviceMs: f.number('deviceMs', NON_NEGATIVE_NUMBER),
+    ...(encoderMs === undefined ? {} : { encoderMs }),
     linkMs: f.number('linkMs', NON_NEGATIVE_NUMBER),
+    ...(decoderMs === undefined ? {} : { decoderMs }),
     serverMs: f.number('serverMs', NON_NEGATIVE_NUMBER),
     totalMs: f.number('totalMs', NON_NEGATIVE_NUMBER),
     payloadBytes: f.number('payloadBytes', NON_NEGATIVE_INTEGER),

@@ -60,8 +60,9 @@ export function drawSearchPlots(dir: string, r: SearchResults): string[] {
     ...writePlot(path.join(dir, 'latency_breakdown'), {
       title: 'Latency breakdown of the front (sorted by total latency)',
       width: 720,
-      height: 380,
-      x: { label: 'front point (s = split, c = bottleneck width)', tickFormat: (i: number) => `s=${r.front[i]?.split ?? ''}${(r.front[i]?.bottleneck ?? 0) > 0 ? ` c=${r.front[i]?.bottleneck}` : ''}` },
+      // Bottleneck widths go on a second tick line: room for it above the axis label.
+      ...(r.front.some((p) => (p.bottleneck ?? 0) > 0) ? { height: 400, marginBottom: 52 } : { height: 380 }),
+      x: { label: 'front point (s = split, c = bottleneck width)', tickFormat: (i: number) => `s=${r.front[i]?.split ?? ''}${(r.front[i]?.bottleneck ?? 0) > 0 ? `\nc=${r.front[i]?.bottleneck}` : ''}` },
       y: { label: 'latency (ms)', grid: true },
       color: { legend: true, domain: ['device', 'encoder', 'link', 'decoder', 'server'], range: [PALETTE[0] as string, PALETTE[3] as string, PALETTE[1] as string, PALETTE[5] as string, PALETTE[4] as string] },
       marks: [Plot.barY(parts, { x: 'point', y: 'ms', fill: 'part' }), Plot.ruleY([0])],
