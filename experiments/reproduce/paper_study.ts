@@ -30,6 +30,7 @@ import { loadWeightStore } from '../../workers/weight_store.js';
 import type { ProblemInstance } from '../plugin_types.js';
 import { drawReductionFigure } from '../report/reduction_figure.js';
 import { writeStudyReportHtml } from '../report/study_report.js';
+import { deploymentsMarkdown, frontDeployments } from './front_deployments.js';
 import { studyMarkdown, summariseStudy, type CellSummary, type StudyRun } from './paper_analysis.js';
 
 export interface PaperStudyOptions {
@@ -146,7 +147,7 @@ export async function runPaperStudy(o: PaperStudyOptions, registry: Pick<Compare
 /** Tables, summary and figures of finished runs (also for `--summarise-only`). */
 export function writeStudyOutputs(out: string, runs: StudyRun[], reference: string, strategies: readonly string[], budget: string): PaperStudyResult {
   const cells = summariseStudy(runs, reference, strategies);
-  const table = studyMarkdown(cells, reference, strategies, budget);
+  const table = `${studyMarkdown(cells, reference, strategies, budget)}\n${deploymentsMarkdown(frontDeployments(runs), strategies)}\n`;
   const files = [path.join(out, 'runs.json'), path.join(out, 'summary.json'), path.join(out, 'table.md')];
   writeJsonAtomic(files[0] as string, runs);
   writeJsonAtomic(files[1] as string, { reference, strategies, budget, cells });
