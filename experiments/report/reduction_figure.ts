@@ -28,8 +28,15 @@ export function drawReductionFigure(out: string, cells: readonly CellSummary[], 
     color: { legend: true, domain: bounds, range: PALETTE },
     marks: [
       Plot.ruleY([0], { stroke: '#999' }),
-      Plot.ruleX(rows, { x: 'bandwidth', y1: 'q1', y2: 'q3', stroke: 'bound', strokeWidth: 2, dx: 0 }),
-      Plot.line(rows, { x: 'bandwidth', y: 'median', stroke: 'bound', marker: 'circle' }),
+      // Each bound's line and bars shifted a few pixels sideways, so IQR bars at one bandwidth do not hide each other.
+      ...bounds.flatMap((bound, i) => {
+        const own = rows.filter((r) => r.bound === bound);
+        const dx = (i - (bounds.length - 1) / 2) * 7;
+        return [
+          Plot.ruleX(own, { x: 'bandwidth', y1: 'q1', y2: 'q3', stroke: 'bound', strokeWidth: 2, dx }),
+          Plot.line(own, { x: 'bandwidth', y: 'median', stroke: 'bound', marker: 'circle', dx }),
+        ];
+      }),
     ],
   });
 }
