@@ -49,12 +49,13 @@ export const PAPER_DEFAULTS = {
   pop: 20,
   strategies: 'nasc,hwnas,nasc(split-repair=none)',
   /**
-   * In the extended space: NASC against HWNAS deployed at its best plain split, or also with the
-   * mildest trained bottleneck (C/2), and NASC whose bottleneck genomes are placed at their fastest
+   * In the extended space: NASC against HWNAS deployed at its best plain split, or also with a
+   * trained bottleneck no narrower than C/4 or C/8 (the stronger two-stage baselines: C/2 loses to
+   * C/4 in 10 of 12 cells of the grid), and NASC whose bottleneck genomes are placed at their fastest
    * trained cut (split-repair=deployment, the two-stage method's placement rule); all with the same
    * surrogate screening, as the main job runs NASC and its HWNAS baseline.
    */
-  extendedStrategies: 'nasc(surrogate=true),hwnas(surrogate=true),hwnas(surrogate=true,max-bottleneck=1),nasc(surrogate=true,split-repair=deployment)',
+  extendedStrategies: 'nasc(surrogate=true),hwnas(surrogate=true),hwnas(surrogate=true,max-bottleneck=2),hwnas(surrogate=true,max-bottleneck=3),nasc(surrogate=true,split-repair=deployment)',
   reference: 'hwnas',
 } as const;
 
