@@ -32,6 +32,7 @@ import { drawReductionFigure } from '../report/reduction_figure.js';
 import { writeStudyReportHtml } from '../report/study_report.js';
 import { deploymentsMarkdown, frontDeployments } from './front_deployments.js';
 import { studyMarkdown, summariseStudy, type CellSummary, type StudyRun } from './paper_analysis.js';
+import { familyMembers, selectionLabel, selectionMarkdown, selectOnValidation } from './validation_selection.js';
 
 export interface PaperStudyOptions {
   /** Data, weights, image counts, BN mode, workers (the cache folder is `out`). */
@@ -54,6 +55,8 @@ export interface PaperStudyOptions {
   readonly onRun?: (run: StudyRun, done: number, total: number, cached: boolean) => void;
   /** Measure accuracy on `nasc worker`s through this Redis queue (never written to the outputs). */
   readonly queue?: string;
+  /** A strategy family (e.g. `hwnas`) whose configurations are also reported as one method, chosen per cell on validation HV. */
+  readonly selectOnValidation?: string;
 }
 
 export interface PaperStudyResult {
@@ -83,7 +86,7 @@ function runFile(out: string, boundMs: number, bandwidthMbps: number, strategy: 
 }
 
 export async function runPaperStudy(o: PaperStudyOptions, registry: Pick<CompareRegistry, 'algorithms'>): Promise<PaperStudyResult> {
-  if (!o.strategies.includes(o.reference)) throw new InputError(`the reference strategy ${o.reference} is not among --strategies ${o.strategies.join(',')}`);
+  checkReference(o.reference, o.strategies, o.selectOnValidation);
   for (const s of o.strategies) parsePluginSpec(registry.algorithms, s);
   const identity = studyIdentity(o, loadWeightStore(o.setup.weights).manifest.sha256);
   // Queue jobs are scoped by the study's identity, so a rerun (or a second machine) reuses answers.
@@ -141,19 +144,38 @@ export async function runPaperStudy(o: PaperStudyOptions, registry: Pick<Compare
   } finally {
     await setup.close();
   }
-  return writeStudyOutputs(o.out, runs, o.reference, o.strategies, budgetText(o.evaluations, o.populationSize, o.seeds, o.setup.valImages, o.setup.testImages));
+  return writeStudyOutputs(o.out, runs, o.reference, o.strategies, budgetText(o.evaluations, o.populationSize, o.seeds, o.setup.valImages, o.setup.testImages), o.selectOnValidation);
 }
 
-/** Tables, summary and figures of finished runs (also for `--summarise-only`). */
-export function writeStudyOutputs(out: string, runs: StudyRun[], reference: string, strategies: readonly string[], budget: string): PaperStudyResult {
-  const cells = summariseStudy(runs, reference, strategies);
-  const table = `${studyMarkdown(cells, reference, strategies, budget)}\n${deploymentsMarkdown(frontDeployments(runs), strategies)}\n`;
+/** The reference must be a listed strategy, or the family chosen on validation; checked before any run. */
+export function checkReference(reference: string, strategies: readonly string[], selectFamily: string | undefined): void {
+  if (selectFamily !== undefined) {
+    const members = familyMembers(selectFamily, strategies);
+    if (members.length < 2) throw new InputError(`--select-on-validation ${selectFamily}: needs at least two ${selectFamily} configurations among --strategies, found ${members.length}`);
+    if (reference === selectionLabel(selectFamily)) return;
+  }
+  if (!strategies.includes(reference)) throw new InputError(`the reference strategy ${reference} is not among --strategies ${strategies.join(',')}`);
+}
+
+/**
+ * Tables, summary and figures of finished runs (also for `--summarise-only`). With `selectFamily`
+ * the family's configuration chosen per cell on validation HV joins as one more method.
+ */
+export function writeStudyOutputs(out: string, runs: StudyRun[], reference: string, strategies: readonly string[], budget: string, selectFamily?: string): PaperStudyResult {
+  checkReference(reference, strategies, selectFamily);
+  const selection = selectFamily === undefined ? undefined : selectOnValidation(runs, selectFamily, strategies);
+  const shownRuns = selection === undefined ? runs : [...runs, ...selection.runs];
+  const shown = selectFamily === undefined ? strategies : [...strategies, selectionLabel(selectFamily)];
+  const cells = summariseStudy(shownRuns, reference, shown);
+  const note = selection === undefined ? '' : `\n${selectionMarkdown(selectFamily as string, selection.selections)}`;
+  const table = `${studyMarkdown(cells, reference, shown, budget)}${note}\n${deploymentsMarkdown(frontDeployments(shownRuns), shown)}\n`;
   const files = [path.join(out, 'runs.json'), path.join(out, 'summary.json'), path.join(out, 'table.md')];
+  // runs.json holds the runs as measured; the chosen family's runs are copies of its members'.
   writeJsonAtomic(files[0] as string, runs);
-  writeJsonAtomic(files[1] as string, { reference, strategies, budget, cells });
+  writeJsonAtomic(files[1] as string, { reference, strategies: shown, budget, cells, ...(selection === undefined ? {} : { selections: selection.selections }) });
   writeFileAtomic(files[2] as string, table);
-  for (const compared of strategies.filter((s) => s !== reference)) files.push(...drawReductionFigure(out, cells, compared, reference));
-  files.push(writeStudyReportHtml({ out, runs, cells, reference, strategies, budget, tableMarkdown: table }));
+  for (const compared of shown.filter((s) => s !== reference)) files.push(...drawReductionFigure(out, cells, compared, reference));
+  files.push(writeStudyReportHtml({ out, runs: shownRuns, cells, reference, strategies: shown, budget, tableMarkdown: table }));
   return { runs, cells, table, files };
 }
 

@@ -37,6 +37,7 @@ interface PaperArgs {
   'data-dir'?: string;
   out?: string;
   'summarise-only': boolean;
+  'select-on-validation'?: string;
   json: boolean;
 }
 
@@ -81,7 +82,7 @@ async function paper(args: PaperArgs) {
   const reference = args.reference ?? defaultReference(strategies);
   if (args['summarise-only']) {
     const runs = readStudyRuns(out);
-    return writeStudyOutputs(out, runs, reference, strategies, savedStudyBudget(out, runs));
+    return writeStudyOutputs(out, runs, reference, strategies, savedStudyBudget(out, runs), args['select-on-validation']);
   }
   const bn = args.bn as BnMode;
   if (!BN_MODES.includes(bn)) throw new InputError(`--bn must be one of ${BN_MODES.join(', ')}, got ${args.bn}`);
@@ -114,6 +115,7 @@ async function paper(args: PaperArgs) {
       splitRepair: parseSplitRepair(args['split-repair']),
       out,
       ...(args.queue === undefined ? {} : { queue: args.queue }),
+      ...(args['select-on-validation'] === undefined ? {} : { selectOnValidation: args['select-on-validation'] }),
       ...(args.json
         ? {}
         : {
@@ -156,6 +158,10 @@ const paperCommand: CommandModule<object, PaperArgs> = {
       .option('queue', { type: 'string', describe: 'evaluate on `nasc worker`s through this Redis queue (redis://host:port[/db], rediss://…)' })
       .option('data-dir', { type: 'string', describe: 'data directory (default: $NASC_DATA)' })
       .option('out', { type: 'string', describe: 'output folder; rerunning with the same one continues the study' })
+      .option('select-on-validation', {
+        type: 'string',
+        describe: 'a strategy family listed in several configurations (e.g. hwnas): also report it as one method, per cell the configuration with the best median validation HV; "<family>[best on validation]" may be the --reference',
+      })
       .option('summarise-only', { type: 'boolean', default: false, describe: 'only tabulate the runs already in --out' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' }) as unknown as Argv<PaperArgs>,
   handler: async (args) => {
