@@ -10,7 +10,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { skipUnlessData } from '../helpers/needs_data.js';
 import { splitSpecList } from '../../core/registry.js';
-import { defaultReference, PAPER_DEFAULTS } from '../../experiments/cli/commands/reproduce.js';
+import { defaultReference, defaultSelection, PAPER_DEFAULTS } from '../../experiments/cli/commands/reproduce.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 // Under CI=true a data-dependent test does not skip silently (test/helpers/needs_data.ts).
@@ -27,6 +27,13 @@ test('reproduce paper compares with plain HWNAS when it runs, else with the firs
   assert.equal(defaultReference(splitSpecList(PAPER_DEFAULTS.extendedStrategies)), 'hwnas(surrogate=true)');
   // none listed: the plain name, which the study then refuses as absent, naming --strategies
   assert.equal(defaultReference(['nasc', 'random']), 'hwnas');
+});
+
+test('reproduce paper reports HWNAS chosen on validation when it runs in two or more configurations, unless told none', () => {
+  assert.equal(defaultSelection(undefined, splitSpecList(PAPER_DEFAULTS.extendedStrategies)), 'hwnas');
+  assert.equal(defaultSelection(undefined, splitSpecList(PAPER_DEFAULTS.strategies)), undefined);
+  assert.equal(defaultSelection('none', splitSpecList(PAPER_DEFAULTS.extendedStrategies)), undefined);
+  assert.equal(defaultSelection('nasc', ['nasc', 'nasc(surrogate=true)']), 'nasc');
 });
 
 test('reproduce paper: every strategy gets the budget, fronts are re-measured, a rerun reuses saved runs', { skip }, () => {

@@ -10,6 +10,7 @@ import { NASC_COMPARE_DEFAULTS } from '../../nasc/instance.js';
 import { defaultWeights } from '../../paths.js';
 import { algorithms } from '../../plugins.js';
 import { readStudyRuns, savedStudyBudget, runPaperStudy, writeStudyOutputs } from '../../reproduce/paper_study.js';
+import { familyMembers } from '../../reproduce/validation_selection.js';
 import { resolveScenario } from '../../scenarios.js';
 import { resolveDataDir } from '../../data/data_dir.js';
 import { positiveInteger } from '../validate.js';
@@ -74,15 +75,23 @@ export function defaultReference(strategies: readonly string[]): string {
   return strategies.find((s) => s.startsWith(`${PAPER_DEFAULTS.reference}(`)) ?? PAPER_DEFAULTS.reference;
 }
 
+/** The family reported as one method chosen on validation: as given ('none': no such method), else HWNAS when it runs in two or more configurations. */
+export function defaultSelection(flag: string | undefined, strategies: readonly string[]): string | undefined {
+  if (flag === 'none') return undefined;
+  if (flag !== undefined) return flag;
+  return familyMembers(PAPER_DEFAULTS.reference, strategies).length >= 2 ? PAPER_DEFAULTS.reference : undefined;
+}
+
 async function paper(args: PaperArgs) {
   if (args.space !== undefined && !(SPACE_NAMES as readonly string[]).includes(args.space)) throw new InputError(`--space must be one of ${SPACE_NAMES.join(', ')}, got "${args.space}"`);
   const space = args.space as SpaceName | undefined;
   const out = path.resolve(args.out ?? path.join('results', `reproduce-paper-${path.basename(args.scenario).replace(/\.json$/, '')}${space === 'extended' ? '-extended' : ''}`));
   const strategies = splitSpecList(args.strategies ?? (space === 'extended' ? PAPER_DEFAULTS.extendedStrategies : PAPER_DEFAULTS.strategies));
   const reference = args.reference ?? defaultReference(strategies);
+  const selectFamily = defaultSelection(args['select-on-validation'], strategies);
   if (args['summarise-only']) {
     const runs = readStudyRuns(out);
-    return writeStudyOutputs(out, runs, reference, strategies, savedStudyBudget(out, runs), args['select-on-validation']);
+    return writeStudyOutputs(out, runs, reference, strategies, savedStudyBudget(out, runs), selectFamily);
   }
   const bn = args.bn as BnMode;
   if (!BN_MODES.includes(bn)) throw new InputError(`--bn must be one of ${BN_MODES.join(', ')}, got ${args.bn}`);
@@ -115,7 +124,7 @@ async function paper(args: PaperArgs) {
       splitRepair: parseSplitRepair(args['split-repair']),
       out,
       ...(args.queue === undefined ? {} : { queue: args.queue }),
-      ...(args['select-on-validation'] === undefined ? {} : { selectOnValidation: args['select-on-validation'] }),
+      ...(selectFamily === undefined ? {} : { selectOnValidation: selectFamily }),
       ...(args.json
         ? {}
         : {
@@ -160,7 +169,7 @@ const paperCommand: CommandModule<object, PaperArgs> = {
       .option('out', { type: 'string', describe: 'output folder; rerunning with the same one continues the study' })
       .option('select-on-validation', {
         type: 'string',
-        describe: 'a strategy family listed in several configurations (e.g. hwnas): also report it as one method, per cell the configuration with the best median validation HV; "<family>[best on validation]" may be the --reference',
+        describe: 'a strategy listed in several configurations: also report it as one method, per cell the configuration with the best median validation HV ("<name>[best on validation]", which may be the --reference); default hwnas when two or more hwnas configurations run, "none" for no such method',
       })
       .option('summarise-only', { type: 'boolean', default: false, describe: 'only tabulate the runs already in --out' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' }) as unknown as Argv<PaperArgs>,
