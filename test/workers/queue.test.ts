@@ -162,7 +162,10 @@ describe('queue-backed accuracy oracle', { skip }, () => {
       } finally {
         await stopAll(workers);
       }
-      assert.ok(workers.every((w) => /[1-9]\d* completed/.test(w.log())), 'each of the 3 workers answered jobs');
+      // The work was shared: a worker beyond the first answered some of the 14 jobs. Not "each of
+      // the three": under load two warm workers can drain the queue before the third's first pull
+      // (CI saw it), which says nothing about the answers.
+      assert.ok(workers.slice(1).some((w) => /[1-9]\d* completed/.test(w.log())), 'a second or third worker answered jobs');
     });
   });
 });
