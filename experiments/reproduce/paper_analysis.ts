@@ -77,15 +77,19 @@ export interface CellSummary {
   readonly methods: Record<string, Record<MethodFigure, Spread | null>>;
 }
 
-/** Groups runs by cell (bound, then bandwidth) and compares each of `compared` with `reference`. */
-export function summariseStudy(runs: readonly StudyRun[], reference: string, compared: readonly string[]): CellSummary[] {
+/** The runs of each cell, cells ordered by bound, then bandwidth (every group is non-empty). */
+export function groupByCell(runs: readonly StudyRun[]): StudyRun[][] {
   const cells = new Map<string, StudyRun[]>();
   for (const r of runs) {
     const k = `${r.boundMs}|${r.bandwidthMbps}`;
     cells.set(k, [...(cells.get(k) ?? []), r]);
   }
-  const ordered = [...cells.values()].sort((x, y) => (x[0] as StudyRun).boundMs - (y[0] as StudyRun).boundMs || (x[0] as StudyRun).bandwidthMbps - (y[0] as StudyRun).bandwidthMbps);
-  return ordered.map((rs) => {
+  return [...cells.values()].sort((x, y) => (x[0] as StudyRun).boundMs - (y[0] as StudyRun).boundMs || (x[0] as StudyRun).bandwidthMbps - (y[0] as StudyRun).bandwidthMbps);
+}
+
+/** Groups runs by cell (bound, then bandwidth) and compares each of `compared` with `reference`. */
+export function summariseStudy(runs: readonly StudyRun[], reference: string, compared: readonly string[]): CellSummary[] {
+  return groupByCell(runs).map((rs) => {
     const strategies = [...new Set(rs.map((r) => r.strategy))];
     const find = (s: string, seed: number) => rs.find((r) => r.strategy === s && r.seed === seed);
     const seeds = [...new Set(rs.map((r) => r.seed))].sort((a, b) => a - b).filter((seed) => find(reference, seed) !== undefined);

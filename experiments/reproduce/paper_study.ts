@@ -32,7 +32,7 @@ import { drawReductionFigure } from '../report/reduction_figure.js';
 import { writeStudyReportHtml } from '../report/study_report.js';
 import { deploymentsMarkdown, frontDeployments } from './front_deployments.js';
 import { studyMarkdown, summariseStudy, type CellSummary, type StudyRun } from './paper_analysis.js';
-import { familyMembers, selectionLabel, selectionMarkdown, selectOnValidation } from './validation_selection.js';
+import { requireFamily, selectionLabel, selectionMarkdown, selectOnValidation } from './validation_selection.js';
 
 export interface PaperStudyOptions {
   /** Data, weights, image counts, BN mode, workers (the cache folder is `out`). */
@@ -150,8 +150,7 @@ export async function runPaperStudy(o: PaperStudyOptions, registry: Pick<Compare
 /** The reference must be a listed strategy, or the family chosen on validation; checked before any run. */
 export function checkReference(reference: string, strategies: readonly string[], selectFamily: string | undefined): void {
   if (selectFamily !== undefined) {
-    const members = familyMembers(selectFamily, strategies);
-    if (members.length < 2) throw new InputError(`--select-on-validation ${selectFamily}: needs at least two ${selectFamily} configurations among --strategies, found ${members.length}`);
+    requireFamily(selectFamily, strategies);
     if (reference === selectionLabel(selectFamily)) return;
   }
   if (!strategies.includes(reference)) throw new InputError(`the reference strategy ${reference} is not among --strategies ${strategies.join(',')}`);

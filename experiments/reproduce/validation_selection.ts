@@ -7,7 +7,7 @@
  */
 import { quantile } from 'd3-array';
 import { InputError } from '../../core/errors.js';
-import type { StudyRun } from './paper_analysis.js';
+import { groupByCell, type StudyRun } from './paper_analysis.js';
 
 export interface CellSelection {
   readonly boundMs: number;
@@ -28,24 +28,23 @@ export function familyMembers(family: string, strategies: readonly string[]): st
   return strategies.filter((s) => s === family || s.startsWith(`${family}(`));
 }
 
+/** The family's members, refused (exit 2) when fewer than two are listed: nothing to choose from. */
+export function requireFamily(family: string, strategies: readonly string[]): string[] {
+  const members = familyMembers(family, strategies);
+  if (members.length < 2) throw new InputError(`--select-on-validation ${family}: needs at least two ${family} configurations among --strategies, found ${members.length}`);
+  return members;
+}
+
 /**
  * Per cell, the member with the highest median validation HV (a tie goes to the member listed
  * first); its runs relabelled as the family's. A cell where no member ran is left out.
  */
 export function selectOnValidation(runs: readonly StudyRun[], family: string, strategies: readonly string[]): { runs: StudyRun[]; selections: CellSelection[] } {
-  const members = familyMembers(family, strategies);
-  if (members.length < 2) throw new InputError(`--select-on-validation ${family}: needs at least two ${family} configurations among --strategies, found ${members.length}`);
+  const members = requireFamily(family, strategies);
   const label = selectionLabel(family);
-  const cells = new Map<string, StudyRun[]>();
-  for (const r of runs) {
-    if (!members.includes(r.strategy)) continue;
-    const key = `${r.boundMs}|${r.bandwidthMbps}`;
-    cells.set(key, [...(cells.get(key) ?? []), r]);
-  }
   const selections: CellSelection[] = [];
   const selected: StudyRun[] = [];
-  const ordered = [...cells.values()].sort((x, y) => (x[0] as StudyRun).boundMs - (y[0] as StudyRun).boundMs || (x[0] as StudyRun).bandwidthMbps - (y[0] as StudyRun).bandwidthMbps);
-  for (const rs of ordered) {
+  for (const rs of groupByCell(runs.filter((r) => members.includes(r.strategy)))) {
     const validationHv: Record<string, number> = {};
     let chosen: string | undefined;
     for (const m of members) {
