@@ -2,17 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deploymentLabel, deploymentsMarkdown, frontDeployments } from '../../experiments/reproduce/front_deployments.js';
 import type { StudyRun } from '../../experiments/reproduce/paper_analysis.js';
+import { studyRun } from '../fixtures/study_run.js';
 
 function run(strategy: string, seed: number, deployments: Record<string, string | number>[], bandwidthMbps = 10, boundMs = 30): StudyRun {
-  return {
-    bandwidthMbps,
-    boundMs,
-    strategy,
-    seed,
-    evaluations: 200,
-    final: {},
-    front: deployments.map((details, i) => ({ genome: [], objectives: [0.3, 10 + i], heldOutObjectives: [0.3, 10 + i], details })),
-  };
+  const front = deployments.map((details, i) => ({ genome: [], objectives: [0.3, 10 + i], heldOutObjectives: [0.3, 10 + i], details }));
+  return studyRun({ strategy, seed, bandwidthMbps, boundMs, front });
 }
 
 describe('front deployments', () => {

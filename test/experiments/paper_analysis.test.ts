@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { seedReduction, studyMarkdown, summariseStudy, type StudyRun } from '../../experiments/reproduce/paper_analysis.js';
+import { studyRun, testPoint } from '../fixtures/study_run.js';
 
 /** A run whose front has (test accuracy, ms) points; validation numbers beside them. */
 function run(strategy: string, seed: number, points: [number, number][], bandwidthMbps = 10, boundMs = 30): StudyRun {
-  return {
-    bandwidthMbps,
-    boundMs,
-    strategy,
-    seed,
-    evaluations: 200,
-    final: { test_hv: 1, hv: 1.1, test_bestFeasibleAccuracy: Math.max(...points.map((p) => p[0])), bestFeasibleAccuracy: 0.8 },
-    front: points.map(([acc, ms]) => ({ genome: [], objectives: [0.2, ms], heldOutObjectives: [1 - acc, ms] })),
-  };
+  const final = { test_hv: 1, hv: 1.1, test_bestFeasibleAccuracy: Math.max(...points.map((p) => p[0])), bestFeasibleAccuracy: 0.8 };
+  return studyRun({ strategy, seed, bandwidthMbps, boundMs, final, front: points.map(([acc, ms]) => testPoint(acc, ms)) });
 }
 
 describe('paper analysis', () => {

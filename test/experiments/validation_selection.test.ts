@@ -7,18 +7,12 @@ import type { StudyRun } from '../../experiments/reproduce/paper_analysis.js';
 import { checkReference, writeStudyOutputs } from '../../experiments/reproduce/paper_study.js';
 import { familyMembers, selectionLabel, selectOnValidation } from '../../experiments/reproduce/validation_selection.js';
 import { InputError } from '../../core/errors.js';
+import { studyRun, testPoint } from '../fixtures/study_run.js';
 
 /** A run with a validation HV and a one-point test front (test accuracy, ms). */
-function run(strategy: string, seed: number, hv: number, testPoint: [number, number], bandwidthMbps = 10, boundMs = 30): StudyRun {
-  return {
-    bandwidthMbps,
-    boundMs,
-    strategy,
-    seed,
-    evaluations: 200,
-    final: { hv, test_hv: hv - 1, bestFeasibleAccuracy: 0.8, test_bestFeasibleAccuracy: testPoint[0] },
-    front: [{ genome: [], objectives: [0.2, testPoint[1]], heldOutObjectives: [1 - testPoint[0], testPoint[1]] }],
-  };
+function run(strategy: string, seed: number, hv: number, point: [number, number], bandwidthMbps = 10, boundMs = 30): StudyRun {
+  const final = { hv, test_hv: hv - 1, bestFeasibleAccuracy: 0.8, test_bestFeasibleAccuracy: point[0] };
+  return studyRun({ strategy, seed, bandwidthMbps, boundMs, final, front: [testPoint(point[0], point[1])] });
 }
 
 const C2 = 'hwnas(max-bottleneck=1)';
