@@ -3,7 +3,8 @@
 # (plots are rendered in-process by @resvg/resvg-js). Idempotent; needs root (or sudo).
 #   browser  chromium (headless browser test of report.html; CI installs it)
 #   bench    python3-deap (peer timings for npm run bench:engine)
-#   training python3-torch, python3-onnx, python3-numpy (supernet training and fixtures)
+#   training python3-torch, python3-onnx, python3-numpy, python3-pil (supernet training, fixtures,
+#            the packed training set of pack_data.py for a lent GPU)
 #   queue    redis-server (distributed evaluation: the tests start their own instance; the service
 #            Debian enables on install is not used)
 # Usage: experiments/setup/debian.sh COMPONENT...
@@ -18,7 +19,7 @@ for w in "${want[@]}"; do
   case "$w" in
     browser) pkgs+=(chromium) ;;
     bench) pkgs+=(python3-deap) ;;
-    training) pkgs+=(python3-torch python3-onnx python3-numpy) ;;
+    training) pkgs+=(python3-torch python3-onnx python3-numpy python3-pil) ;;
     queue) pkgs+=(redis-server) ;;
     *) echo "debian.sh: unknown component '$w' (browser, bench, training, queue)" >&2; exit 2 ;;
   esac
