@@ -1,6 +1,6 @@
 #!/bin/bash
 # Supernet training on a lent GPU machine (the `device` tool's run; PyTorch is there, the data
-# travels packed by pack_data.py in .gpu/cifar10-jpeg). Warm-starts from INIT (default: the
+# travels packed by pack_data.py in .gpu/cifar10-jpeg, git-ignored: the run carries [".gpu"]). Warm-starts from INIT (default: the
 # committed weights-only checkpoint of the last GPU run; the shipped store came from
 # INIT=store/resume-main.pt of commit bf24333, the session-1 CPU run), trains MINUTES of training time with the sandwich rule + in-place distillation
 # (bf16 autocast, batch 256, images augmented on the GPU) and leaves in $OUT a weights-only fp16
