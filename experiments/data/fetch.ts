@@ -198,13 +198,15 @@ async function extract(spec: DatasetSpec, archive: string, target: string, clean
       }
     });
   } catch (e) {
-    if (refused !== undefined) throw refused;
-    if (isInputError(e)) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
+    // A gunzip error reaches either pipeline() or, through the consumer's iteration, `refused`
+    // (which one depends on timing): both are the same corrupt archive.
+    const err = refused ?? e;
+    if (isInputError(err)) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && code.startsWith('Z_')) {
-      throw new InputError(`corrupt gzip in the downloaded ${spec.archiveName}: ${(e as Error).message}`);
+      throw new InputError(`corrupt gzip in the downloaded ${spec.archiveName}: ${(err as Error).message}`);
     }
-    throw e;
+    throw err;
   }
   return staged;
 }
