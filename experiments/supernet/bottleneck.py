@@ -22,7 +22,8 @@ averages kept for export).
     /usr/bin/python3 experiments/supernet/bottleneck.py --run cpu --positions 1,6,10,14,18,21 \\
         --minutes 15 --threads 2 [--device cuda] [--batch 64]
 
-Budget per position (--steps and/or --minutes of training time, cumulative over resumes);
+Budget per position (--steps and/or --minutes of training time, cumulative over resumes; with
+--new-cycle counted from the new cycle's start);
 positions train one after another; an atomic checkpoint every --ckpt-minutes, at the end of
 each position and on SIGTERM/SIGINT. Resume: the same command (a new --positions list adds
 positions; a new budget replaces the old one for positions not yet finished, or with --extend
@@ -182,9 +183,12 @@ def parse_args(argv: Optional[Sequence[str]]) -> Tuple[Dict[str, Any], Dict[str,
     a("--ckpt-minutes", type=float)
     a("--log-every", type=int)
     a("--extend", action="store_true", help="apply a new budget to finished positions too")
+    a("--new-cycle", action="store_true",
+      help="finished positions start a new warm-up + cosine cycle of the given budget (counted "
+           "from now, fresh optimizer state) from their current modules; an unfinished cycle resumes")
     a("--fresh", action="store_true", help="discard the run's checkpoint")
     ns = vars(p.parse_args(argv))
-    flags = {k: ns.pop(k) for k in ("extend", "fresh")}
+    flags = {k: ns.pop(k) for k in ("extend", "new_cycle", "fresh")}
     given = {k: v for k, v in ns.items() if v is not None}
     for key in ("positions", "divisors"):
         if key in given:
@@ -277,7 +281,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         key = str(split)
         channels = split_channels(space, split)
         rec = state["positions"].get(key)
-        if rec is not None and rec["done"] and not flags["extend"]:
+        if rec is not None and rec["done"] and not (flags["extend"] or flags["new_cycle"]):
             print(f"s={split}: done ({rec['step']} steps, {rec['seconds'] / 60:.1f} min)", flush=True)
             continue
         if rec is not None and rec["divisors"] != cfg["divisors"]:
@@ -304,7 +308,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             for b, sd in zip(bns, rec["modules"]):
                 b.load_state_dict(sd)
             print(f"s={split}: resumed at step {rec['step']} ({rec['seconds'] / 60:.1f} min)", flush=True)
+        if rec["done"] and flags["new_cycle"]:
+            # The budget counts from here; the previous cycle's Adam moments (another batch size,
+            # a learning rate annealed to ~0) are dropped and the warm-up re-runs.
+            rec.setdefault("cycles", []).append({"startStep": rec["step"], "startSeconds": rec["seconds"],
+                                                 "batch": batch, "steps": cfg["steps"], "minutes": cfg["minutes"]})
+            rec["optimizer"] = None
+            print(f"s={split}: new cycle from step {rec['step']} (batch {batch})", flush=True)
         rec["done"] = False
+        cycle = rec["cycles"][-1] if rec.get("cycles") else {"startStep": 0, "startSeconds": 0.0}
         params = [p for b in bns for p in b.parameters()]
         opt = torch.optim.Adam(params, lr=float(cfg["lr"]))
         if rec.get("optimizer") is not None:
@@ -315,9 +327,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         def progress() -> float:
             t = 0.0
             if total_steps:
-                t = max(t, rec["step"] / total_steps)
+                t = max(t, (rec["step"] - cycle["startStep"]) / total_steps)
             if budget_s:
-                t = max(t, rec["seconds"] / budget_s)
+                t = max(t, (rec["seconds"] - cycle["startSeconds"]) / budget_s)
             return t
 
         def save(reason: str) -> None:

@@ -67,6 +67,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             info = {"steps": rec["step"], "seconds": round(rec["seconds"], 1), "batch": cfg["batch"],
                     "device": cfg["device"], "threads": cfg["threads"], "lr": cfg["lr"],
                     "ceWeight": cfg["ce_weight"], "widthsPerStep": len(rec["divisors"])}
+            if rec.get("cycles"):  # later cycles (bottleneck.py --new-cycle), each with its own batch
+                info["cycles"] = [{k: c[k] for k in ("startStep", "startSeconds", "batch")} for c in rec["cycles"]]
             new[(s, w)] = (b, info)
     if not new:
         raise SystemExit("nothing to export")
