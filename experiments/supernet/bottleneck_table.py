@@ -39,7 +39,7 @@ def main() -> int:
                              "n": len(rand), "images": r["images"], "steps": t.get("steps"),
                              "minutes": None if t.get("seconds") is None else t["seconds"] / 60})
     rows.sort(key=lambda x: (x["s"], -x["c"]))
-    print(f"| s | tensor (fp32 B) | c | payload B | largest | mean of {rows[0]['n'] if rows else 0} random | worst subnet | mean of all | steps (batch 32) | train-min |")
+    print(f"| s | tensor (fp32 B) | c | payload B | largest | mean of {rows[0]['n'] if rows else 0} random | worst subnet | mean of all | steps (all cycles) | train-min |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for x in rows:
         steps = "" if x["steps"] is None else str(x["steps"])

@@ -1,0 +1,66 @@
+"""Merge bottleneck.py checkpoints trained side by side (one process per position, each in its own
+--run, so that two cores train two positions at once) into one resumable checkpoint.
+
+    /usr/bin/python3 experiments/supernet/merge_bottleneck.py --out store/bottleneck-cpu.pt \
+        store/bottleneck-cpu.pt checkpoints/bottleneck/cpu-s1b128/checkpoint.pt:1 ...
+
+Each input is PATH or PATH:POSITIONS (comma-separated); later inputs replace earlier ones'
+positions. All inputs must have been trained on the same supernet (their store sha256).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bottleneck import atomic_save, load_state  # noqa: E402
+
+
+def fail(message: str) -> "SystemExit":
+    """Bad input: one line on stderr, exit code 2 (the project's rule)."""
+    print(f"merge_bottleneck: {message}", file=sys.stderr)
+    return SystemExit(2)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("inputs", nargs="+", help="checkpoint.pt[:positions]")
+    p.add_argument("--out", required=True)
+    a = p.parse_args(argv)
+    merged: Dict[str, Any] = {"positions": {}}
+    sources: List[str] = []
+    for spec in a.inputs:
+        path, _, pos = spec.partition(":")
+        if not Path(path).is_file():
+            raise fail(f"{path}: no such checkpoint")
+        state = load_state(Path(path))
+        if "positions" not in state or "store_sha256" not in state:
+            raise fail(f"{path}: not a bottleneck.py checkpoint")
+        if merged.get("store_sha256") not in (None, state["store_sha256"]):
+            raise fail(f"{path} was trained on another supernet (sha256 {state['store_sha256']})")
+        merged["store_sha256"] = state["store_sha256"]
+        merged["config"] = state["config"]
+        try:
+            keys = [str(int(x)) for x in pos.split(",") if x.strip()] if pos else list(state["positions"])
+        except ValueError:
+            raise fail(f"{spec}: positions must be comma-separated integers")
+        for k in keys:
+            if k not in state["positions"]:
+                raise fail(f"{path} holds no position {k} (it has {sorted(state['positions'], key=int)})")
+            merged["positions"][k] = state["positions"][k]
+        sources.append(f"{path}: {','.join(keys)}")
+    atomic_save(merged, Path(a.out))
+    for s in sources:
+        print(s)
+    summary = ", ".join(f"s={k} {r['step']} steps{' (done)' if r['done'] else ''}"
+                        for k, r in sorted(merged["positions"].items(), key=lambda kv: int(kv[0])))
+    print(f"{a.out}: {summary}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
