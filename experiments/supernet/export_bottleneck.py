@@ -64,9 +64,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             w = width_of(rec["channels"], d)
             b = Bottleneck(rec["channels"], w, space.bn_eps)
             b.load_state_dict(sd)
-            info = {"steps": rec["step"], "seconds": round(rec["seconds"], 1), "batch": cfg["batch"],
-                    "device": cfg["device"], "threads": cfg["threads"], "lr": cfg["lr"],
-                    "ceWeight": cfg["ce_weight"], "widthsPerStep": len(rec["divisors"])}
+            first = rec.get("config", cfg)  # the position's own first settings where merge_bottleneck.py kept them
+            info = {"steps": rec["step"], "seconds": round(rec["seconds"], 1), "batch": first["batch"],
+                    "device": first["device"], "threads": first["threads"], "lr": first["lr"],
+                    "ceWeight": first["ce_weight"], "widthsPerStep": len(rec["divisors"])}
             if rec.get("cycles"):  # later cycles (bottleneck.py --new-cycle), each with its own batch
                 info["cycles"] = [{k: c[k] for k in ("startStep", "startSeconds", "batch")} for c in rec["cycles"]]
             new[(s, w)] = (b, info)

@@ -43,7 +43,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if merged.get("store_sha256") not in (None, state["store_sha256"]):
             raise fail(f"{path} was trained on another supernet (sha256 {state['store_sha256']})")
         merged["store_sha256"] = state["store_sha256"]
-        merged["config"] = state["config"]
         try:
             keys = [str(int(x)) for x in pos.split(",") if x.strip()] if pos else list(state["positions"])
         except ValueError:
@@ -51,7 +50,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         for k in keys:
             if k not in state["positions"]:
                 raise fail(f"{path} holds no position {k} (it has {sorted(state['positions'], key=int)})")
-            merged["positions"][k] = state["positions"][k]
+            rec = dict(state["positions"][k])
+            # A position's first training settings (batch, threads, …) go with it: the merged
+            # checkpoint's one "config" is the last input's, which later cycles (another batch) wrote.
+            earlier = merged["positions"].get(k)
+            rec.setdefault("config", earlier.get("config", merged.get("config")) if earlier else state["config"])
+            merged["positions"][k] = rec
+        merged["config"] = state["config"]
         sources.append(f"{path}: {','.join(keys)}")
     atomic_save(merged, Path(a.out))
     for s in sources:
