@@ -13,7 +13,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { InputError } from '../../core/errors.js';
+import { InputError, Interrupted, isInterrupted } from '../../core/errors.js';
 import type { Individual } from '../../core/individual.js';
 import { parsePluginSpec } from '../../core/registry.js';
 import { splitRepair, type SplitRepairName } from '../../problems/nasc/best_split_repair.js';
@@ -27,6 +27,7 @@ import { nascHeldOut } from '../nasc/held_out.js';
 import { nascIndicators } from '../nasc/instance.js';
 import { NascSetup, type NascSetupOptions } from '../nasc/setup.js';
 import { loadWeightStore } from '../../workers/weight_store.js';
+import { interruptedBy } from '../shutdown.js';
 import type { ProblemInstance } from '../plugin_types.js';
 import { drawReductionFigure } from '../report/reduction_figure.js';
 import { writeStudyReportHtml } from '../report/study_report.js';
@@ -100,6 +101,7 @@ export async function runPaperStudy(o: PaperStudyOptions, registry: Pick<Compare
   const total = seeds.length * cells.length * o.strategies.length;
   const runs: StudyRun[] = [];
   let done = 0;
+  const signal = o.setup.signal;
   try {
     const instances = new Map<string, ProblemInstance<NascInfo>>();
     for (const seed of seeds) {
@@ -126,6 +128,7 @@ export async function runPaperStudy(o: PaperStudyOptions, registry: Pick<Compare
           let run: StudyRun;
           if (saved !== undefined) run = saved.run;
           else {
+            signal?.throwIfAborted();
             const spec = parsePluginSpec(registry.algorithms, strategy);
             const algorithmSpec = strategyFromRegistry(
               registry,
@@ -141,8 +144,15 @@ export async function runPaperStudy(o: PaperStudyOptions, registry: Pick<Compare
         }
       }
     }
+  } catch (e) {
+    // Stopped on request: the run in progress is dropped (its accuracies stay cached), the finished ones are on disk.
+    if (isInterrupted(e) || signal?.aborted === true) {
+      const by = isInterrupted(e) ? e.signal : interruptedBy(signal as AbortSignal).signal;
+      throw new Interrupted(by, `interrupted by ${by} after ${done} of ${total} runs; ${o.out} keeps the finished runs (rerun the same command to continue)`);
+    }
+    throw e;
   } finally {
-    await setup.close();
+    await setup.close(); // waits for running evaluations before ending the workers
   }
   return writeStudyOutputs(o.out, runs, o.reference, o.strategies, budgetText(o.evaluations, o.populationSize, o.seeds, o.setup.valImages, o.setup.testImages), o.selectOnValidation);
 }

@@ -13,6 +13,7 @@ import { readStudyRuns, savedStudyBudget, runPaperStudy, writeStudyOutputs } fro
 import { familyMembers } from '../../reproduce/validation_selection.js';
 import { resolveScenario } from '../../scenarios.js';
 import { resolveDataDir } from '../../data/data_dir.js';
+import { Shutdown } from '../../shutdown.js';
 import { positiveInteger } from '../validate.js';
 
 interface PaperArgs {
@@ -100,42 +101,50 @@ async function paper(args: PaperArgs) {
   const base = loadScenario(resolveScenario(args.scenario));
   const scenario = space === undefined ? base : overrideScenario(base, { space });
   const dataDir = resolveDataDir(args['data-dir']);
-  return runPaperStudy(
-    {
-      setup: {
-        dataDir,
-        weights: path.resolve(args.weights ?? defaultWeights()),
-        lut: args.lut === undefined ? null : path.resolve(args.lut),
-        valImages: args['val-images'],
-        testImages: args['test-images'],
-        calibrationImages: args['calibration-images'],
-        bn,
-        ...(args.workers === undefined ? {} : { workers: args.workers }),
+  // A Ctrl-C or SIGTERM lets running evaluations end and the workers stop before exiting (onnxruntime aborts the process otherwise).
+  const shutdown = Shutdown.install();
+  const signal = shutdown.signal;
+  try {
+    return await runPaperStudy(
+      {
+        setup: {
+          dataDir,
+          weights: path.resolve(args.weights ?? defaultWeights()),
+          lut: args.lut === undefined ? null : path.resolve(args.lut),
+          valImages: args['val-images'],
+          testImages: args['test-images'],
+          calibrationImages: args['calibration-images'],
+          bn,
+          ...(args.workers === undefined ? {} : { workers: args.workers }),
+          signal,
+        },
+        scenario,
+        bandwidths,
+        bounds,
+        seeds: args.seeds,
+        baseSeed: args.seed,
+        evaluations: args.evaluations,
+        populationSize: args.pop,
+        strategies,
+        reference,
+        splitRepair: parseSplitRepair(args['split-repair']),
+        out,
+        ...(args.queue === undefined ? {} : { queue: args.queue }),
+        ...(selectFamily === undefined ? {} : { selectOnValidation: selectFamily }),
+        ...(args.json
+          ? {}
+          : {
+              onRun: (r, done, total, cached) =>
+                process.stderr.write(
+                  `[${done}/${total}] ${r.boundMs} ms, ${r.bandwidthMbps} Mbit/s, seed ${r.seed}, ${r.strategy}: ${r.evaluations} evaluations, best test acc ${fmtPct(r.final.test_bestFeasibleAccuracy)}, test HV ${fmtNum(r.final.test_hv)}${cached ? ' (saved)' : ''}\n`,
+                ),
+            }),
       },
-      scenario,
-      bandwidths,
-      bounds,
-      seeds: args.seeds,
-      baseSeed: args.seed,
-      evaluations: args.evaluations,
-      populationSize: args.pop,
-      strategies,
-      reference,
-      splitRepair: parseSplitRepair(args['split-repair']),
-      out,
-      ...(args.queue === undefined ? {} : { queue: args.queue }),
-      ...(selectFamily === undefined ? {} : { selectOnValidation: selectFamily }),
-      ...(args.json
-        ? {}
-        : {
-            onRun: (r, done, total, cached) =>
-              process.stderr.write(
-                `[${done}/${total}] ${r.boundMs} ms, ${r.bandwidthMbps} Mbit/s, seed ${r.seed}, ${r.strategy}: ${r.evaluations} evaluations, best test acc ${fmtPct(r.final.test_bestFeasibleAccuracy)}, test HV ${fmtNum(r.final.test_hv)}${cached ? ' (saved)' : ''}\n`,
-              ),
-          }),
-    },
-    { algorithms },
-  );
+      { algorithms },
+    );
+  } finally {
+    shutdown.dispose();
+  }
 }
 
 const fmtPct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(1)}%`);
