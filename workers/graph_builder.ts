@@ -14,10 +14,11 @@
  * - `buildCalibrationModel` → the subnet with BatchNorm in batch-statistics mode and every BN's
  *   batch mean/variance as extra outputs (per-subnet BN recalibration, bn_statistics.ts).
  *
- * With `bottleneck: c` (a learned bottleneck of the store, format 2) the split tensor goes
- * through the encoder (1×1 conv + BN), the int8 round trip and the decoder (1×1 conv + BN) —
- * in the evaluation graph as ops, in split models as the end of the head (payload = the c-channel
- * code, before quantisation) and the start of the tail.
+ * With `bottleneck: c` (a learned bottleneck of the store, format 2 or 3) the split tensor goes
+ * through the encoder (1×1 conv, or a 2×2 conv with stride 2, + BN), the int8 round trip and the
+ * decoder (1×1 conv, or 2×2 transposed conv, + BN) — in the evaluation graph as ops, in split
+ * models as the end of the head (payload = the code before quantisation: c channels, or 4c at
+ * half the side) and the start of the tail.
  *
  * BatchNorm is folded into the preceding convolution by default (W·γ/√(σ²+ε), β − μ·γ/√(σ²+ε),
  * computed in float64): the statistics are constants at inference time, and folding leaves ORT
@@ -27,7 +28,7 @@ import { InputError } from '../core/errors.js';
 import type { PayloadPrecision } from '../problems/nasc/accuracy_oracle.js';
 import { DataType, GraphWriter, type ValueSpec } from './onnx_graph.js';
 import { block, checkArchitecture, checkSplit, layerCount, layerSpecs, splitTensorShape, type LayerSpec } from './supernet_space.js';
-import type { BottleneckEntry } from './store_bottlenecks.js';
+import { sentChannels, type BottleneckEntry } from './store_bottlenecks.js';
 import type { WeightStore } from './weight_store.js';
 
 /** Per-channel mean and variance a BatchNorm normalises with (stored running stats or recalibrated). */
@@ -94,9 +95,9 @@ export function buildSplitModels(store: WeightStore, architecture: readonly numb
     let x = e.stem(IMAGE);
     for (let i = 0; i < split; i++) x = e.layer(i, x);
     e.w.node('Identity', [e.encoder(code, x)], {}, PAYLOAD);
-    head = e.w.serialize([imageSpec(store)], [payloadSpec(store, split, code.width)], 'head');
+    head = e.w.serialize([imageSpec(store)], [payloadSpec(store, split, code)], 'head');
   }
-  return { head, tail: tail.w.serialize([payloadSpec(store, split, code?.width)], [logitsSpec(store)], 'tail') };
+  return { head, tail: tail.w.serialize([payloadSpec(store, split, code)], [logitsSpec(store)], 'tail') };
 }
 
 /** The store's bottleneck the options ask for at this split (undefined for none); refuses a missing one. */
@@ -212,9 +213,10 @@ function imageSpec(store: WeightStore): ValueSpec {
   return { name: IMAGE, elemType: DataType.FLOAT, shape: [BATCH, c, h, wd] };
 }
 
-function payloadSpec(store: WeightStore, split: number, width?: number): ValueSpec {
+/** The tensor sent at the split: the layer output, or a bottleneck's code (P²c channels at H/P × W/P). */
+function payloadSpec(store: WeightStore, split: number, code?: BottleneckEntry): ValueSpec {
   const [c, h, w] = splitTensorShape(store.space, split);
-  return { name: PAYLOAD, elemType: DataType.FLOAT, shape: [BATCH, width ?? c, h, w] };
+  return { name: PAYLOAD, elemType: DataType.FLOAT, shape: code === undefined ? [BATCH, c, h, w] : [BATCH, sentChannels(code), h / code.patch, w / code.patch] };
 }
 
 function logitsSpec(store: WeightStore): ValueSpec {
@@ -230,6 +232,10 @@ interface ConvSpec {
   readonly kernel: number;
   readonly groups: number;
   readonly relu: boolean;
+  /** Padding on every side (default kernel/2: "same" for odd kernels). */
+  readonly pad?: number;
+  /** A transposed conv (ConvTranspose; weight [in, out, k, k]). */
+  readonly transposed?: boolean;
 }
 
 /** Emits the parts of one subnet (stem, layers, head) into a GraphWriter. */
@@ -272,16 +278,16 @@ class SubnetEmitter {
     return b.residual ? this.w.node('Add', [y, x]) : y;
   }
 
-  /** Bottleneck encoder: 1×1 conv C→c + BN, no ReLU. */
+  /** Bottleneck encoder: P×P conv with stride P, C→P²c, + BN, no ReLU (P = 1: a 1×1 conv C→c). */
   encoder(b: BottleneckEntry, x: string): string {
-    const size = splitTensorShape(this.store.space, b.split)[1];
-    return this.convBn(x, { size, weight: `${b.prefix}.enc.weight`, bn: `${b.prefix}.enc_bn`, stride: 1, kernel: 1, groups: 1, relu: false });
+    const size = splitTensorShape(this.store.space, b.split)[1] / b.patch;
+    return this.convBn(x, { size, weight: `${b.prefix}.enc.weight`, bn: `${b.prefix}.enc_bn`, stride: b.patch, kernel: b.patch, pad: 0, groups: 1, relu: false });
   }
 
-  /** Bottleneck decoder: 1×1 conv c→C + BN, no ReLU (it rebuilds a signed residual sum). */
+  /** Bottleneck decoder: P×P transposed conv with stride P, P²c→C (P = 1: a 1×1 conv c→C), + BN, no ReLU (it rebuilds a signed residual sum). */
   decoder(b: BottleneckEntry, x: string): string {
     const size = splitTensorShape(this.store.space, b.split)[1];
-    return this.convBn(x, { size, weight: `${b.prefix}.dec.weight`, bn: `${b.prefix}.dec_bn`, stride: 1, kernel: 1, groups: 1, relu: false });
+    return this.convBn(x, { size, weight: `${b.prefix}.dec.weight`, bn: `${b.prefix}.dec_bn`, stride: b.patch, kernel: b.patch, pad: 0, groups: 1, relu: false, transposed: b.patch > 1 });
   }
 
   /** 1×1 conv + BN (no ReLU yet): the part of the head the calibration graph needs. */
@@ -301,7 +307,9 @@ class SubnetEmitter {
 
   private convBn(x: string, c: ConvSpec): string {
     const shape = this.store.shape(c.weight);
-    const attrs = { kernel_shape: [c.kernel, c.kernel], pads: Array(4).fill(c.kernel >> 1) as number[], strides: [c.stride, c.stride], group: c.groups };
+    const attrs = { kernel_shape: [c.kernel, c.kernel], pads: Array(4).fill(c.pad ?? c.kernel >> 1) as number[], strides: [c.stride, c.stride], group: c.groups };
+    const op = c.transposed === true ? 'ConvTranspose' : 'Conv';
+    const outAxis = c.transposed === true ? 1 : 0;
     const gamma = this.store.tensor(`${c.bn}.weight`);
     const beta = this.store.tensor(`${c.bn}.bias`);
     let y: string;
@@ -309,15 +317,15 @@ class SubnetEmitter {
       // The conv subtracts the stored running mean K (as its bias, free): statistics are then
       // taken of x − K, whose mean is small, so E[(x−K)²] − E[x−K]² does not cancel.
       const shift = this.store.tensor(`${c.bn}.running_mean`);
-      const conv = this.w.node('Conv', [x, this.w.float(c.weight, this.store.tensor(c.weight), shape), this.w.float(`${c.bn}.shift`, shift.map((v) => -v), [shift.length])], attrs);
+      const conv = this.w.node(op, [x, this.w.float(c.weight, this.store.tensor(c.weight), shape), this.w.float(`${c.bn}.shift`, shift.map((v) => -v), [shift.length])], attrs);
       y = this.batchNorm(conv, c.bn, gamma, beta, shift, c.size * c.size);
     } else {
       const stats = this.statistics(c.bn);
       if ((this.options.bn ?? 'fold') === 'fold') {
-        const [w, b] = foldBn(this.store.tensor(c.weight), shape, gamma, beta, stats, this.store.space.bnEps);
-        y = this.w.node('Conv', [x, this.w.float(c.weight, w, shape), this.w.float(`${c.bn}.folded_bias`, b, [b.length])], attrs);
+        const [w, b] = foldBn(this.store.tensor(c.weight), shape, gamma, beta, stats, this.store.space.bnEps, outAxis);
+        y = this.w.node(op, [x, this.w.float(c.weight, w, shape), this.w.float(`${c.bn}.folded_bias`, b, [b.length])], attrs);
       } else {
-        const conv = this.w.node('Conv', [x, this.w.float(c.weight, this.store.tensor(c.weight), shape)], attrs);
+        const conv = this.w.node(op, [x, this.w.float(c.weight, this.store.tensor(c.weight), shape)], attrs);
         const ch = [gamma.length];
         y = this.w.node(
           'BatchNormalization',
@@ -366,7 +374,10 @@ class SubnetEmitter {
   }
 }
 
-/** BN folded into the conv: per output channel o, W[o]·γ/√(σ²+ε) and β − μ·γ/√(σ²+ε). */
+/**
+ * BN folded into the conv: per output channel o, W[o]·γ/√(σ²+ε) and β − μ·γ/√(σ²+ε). The
+ * output channels are the weight's axis 0 (Conv) or axis 1 (ConvTranspose: [in, out, k, k]).
+ */
 export function foldBn(
   weight: Float32Array,
   shape: readonly number[],
@@ -374,19 +385,23 @@ export function foldBn(
   beta: Float32Array,
   stats: BnStats,
   eps: number,
+  outAxis: 0 | 1 = 0,
 ): [Float32Array, Float32Array] {
-  const out = shape[0] as number;
+  const out = shape[outAxis] as number;
   if (gamma.length !== out || stats.mean.length !== out || stats.variance.length !== out) {
     throw new InputError(`BatchNorm of ${out} channels has statistics of ${stats.mean.length}/${stats.variance.length}`);
   }
-  const per = weight.length / out;
-  const w = new Float32Array(weight.length);
+  const scale = new Float32Array(out);
   const b = new Float32Array(out);
   for (let o = 0; o < out; o++) {
     const s = (gamma[o] as number) / Math.sqrt((stats.variance[o] as number) + eps);
-    for (let k = o * per; k < (o + 1) * per; k++) w[k] = (weight[k] as number) * s;
+    scale[o] = s;
     b[o] = (beta[o] as number) - (stats.mean[o] as number) * s;
   }
+  // Elements of one (outer index, output channel) block are contiguous: `inner` of them.
+  const inner = shape.slice(outAxis + 1).reduce((a, d) => a * d, 1);
+  const w = new Float32Array(weight.length);
+  for (let k = 0; k < weight.length; k++) w[k] = (weight[k] as number) * (scale[Math.floor(k / inner) % out] as number);
   return [w, b];
 }
 
@@ -397,7 +412,7 @@ export type NetworkPart =
   | { readonly kind: 'head-conv' }
   | { readonly kind: 'pool' }
   | { readonly kind: 'classifier' }
-  /** A learned bottleneck's device side (1×1 conv + BN, then the int8 quantisation) or server side (1×1 conv + BN). */
+  /** A learned bottleneck's device side (encoder conv + BN, then the int8 quantisation) or server side (decoder conv + BN). */
   | { readonly kind: 'bottleneck-encoder' | 'bottleneck-decoder'; readonly split: number; readonly width: number };
 
 export interface PartModel {
@@ -450,12 +465,13 @@ export function buildPartModel(store: WeightStore, part: NetworkPart, batch = 1)
       const code = bottleneckOf(store, part.split, { bottleneck: part.width });
       if (code === undefined) throw new InputError('a bottleneck part needs a width > 0');
       const [c, h, w] = splitTensorShape(space, part.split);
+      const sent = [sentChannels(code), h / code.patch, w / code.patch];
       if (part.kind === 'bottleneck-encoder') {
         e.w.node('Identity', [payloadRoundTrip(e.w, e.encoder(code, 'x'), 'int8')], {}, 'y');
-        return { model: e.w.serialize([input([c, h, w])], [out('y', [part.width, h, w])], 'encoder'), inputShape: [batch, c, h, w] };
+        return { model: e.w.serialize([input([c, h, w])], [out('y', sent)], 'encoder'), inputShape: [batch, c, h, w] };
       }
       e.w.node('Identity', [e.decoder(code, 'x')], {}, 'y');
-      return { model: e.w.serialize([input([part.width, h, w])], [out('y', [c, h, w])], 'decoder'), inputShape: [batch, part.width, h, w] };
+      return { model: e.w.serialize([input(sent)], [out('y', [c, h, w])], 'decoder'), inputShape: [batch, ...sent] };
     }
     case 'classifier': {
       const fc = e.w.float('classifier.weight', store.tensor('classifier.weight'), store.shape('classifier.weight'));

@@ -1,6 +1,7 @@
 /**
- * Reads a nasc weight store (`<name>.json` manifest + `<name>.bin` tensors, STORE.md formats 1
- * and 2 — 2 adds learned bottlenecks at split positions, store_bottlenecks.ts)
+ * Reads a nasc weight store (`<name>.json` manifest + `<name>.bin` tensors, STORE.md formats 1,
+ * 2 and 3 — 2 adds learned bottlenecks at split positions, 3 their 2×2-patch form,
+ * store_bottlenecks.ts)
  * and refuses anything that would make a graph silently wrong: wrong format/version, a .bin of
  * another size or hash, a tensor outside the file or misaligned, a missing tensor or one of
  * the wrong shape. Tensors come out as float32 (fp16 is widened once and cached).
@@ -16,8 +17,8 @@ import { parseSpace, requiredTensors, type SupernetSpace } from './supernet_spac
 
 export const STORE_FORMAT = 'nasc-weight-store';
 /** The newest format this build reads; every older one is read too. */
-export const STORE_VERSION = 2;
-export const STORE_VERSIONS: readonly number[] = [1, 2];
+export const STORE_VERSION = 3;
+export const STORE_VERSIONS: readonly number[] = [1, 2, 3];
 
 export type StoreDtype = 'float16' | 'float32';
 
@@ -177,7 +178,7 @@ function parseManifest(raw: unknown, where: string): StoreManifest {
     throw new InputError(`${where}: unsupported store version ${JSON.stringify(o.version)} (this build reads versions ${STORE_VERSIONS.join(', ')})`);
   }
   const space = parseSpace(o.space, where);
-  const bottlenecks = o.version >= 2 ? parseBottlenecks(o.bottlenecks, space, where) : [];
+  const bottlenecks = o.version >= 2 ? parseBottlenecks(o.bottlenecks, space, where, o.version) : [];
   const normalization = parseNormalization(o.normalization, where);
   if (typeof o.byteLength !== 'number' || !Number.isInteger(o.byteLength) || o.byteLength < 0) {
     throw new InputError(`${where}: byteLength must be a non-negative integer`);

@@ -3,9 +3,10 @@
  * head's conv, pool and classifier) with onnxruntime-node on this machine, at batch 1 on one
  * thread as HW-NAS-Bench measures, and writes a latency table keyed by the official op keys —
  * usable as `--device NAME` / `--server NAME` with `--profile FILE`. A user can profile a real
- * board that runs Node. A store with learned bottlenecks (format 2) adds their encoder (1×1 conv
- * + BN + int8 quantisation) and decoder (1×1 conv + BN) under HW-NAS-Bench-style ConvNorm keys,
- * which then replace the latency model's fitted estimate (problems/nasc/bottleneck_latency.ts).
+ * board that runs Node. A store with learned bottlenecks (format 3) adds their encoder (2×2 conv
+ * with stride 2 + BN + int8 quantisation) and decoder (2×2 transposed conv + BN) under
+ * HW-NAS-Bench-style ConvNorm / ConvTransposeNorm keys, which then replace the latency model's
+ * fitted estimate (problems/nasc/bottleneck_latency.ts).
  */
 import os from 'node:os';
 import { median } from 'd3-array';

@@ -118,6 +118,8 @@ DEFAULTS: Dict[str, Any] = {
     "divisors": list(DIVISORS), "steps": None, "minutes": None, "device": "cpu", "threads": 2,
     "seed": 0, "batch": 64, "lr": 1e-3, "warmup": 0.05, "ce_weight": 0.25,
     "pca_batches": 8, "ckpt_minutes": 5.0, "log_every": 10,
+    # 2x2-patch encoder/decoder (bottleneck_model.py); positions started before it existed are 1x1
+    "patch": 2,
 }
 
 
@@ -155,7 +157,7 @@ def bottlenecks_for(state: Dict[str, Any], space: SpaceConfig, split: int,
     rec = state["positions"][str(split)]
     out = []
     for d, sd in zip(rec["divisors"], rec["modules"]):
-        b = Bottleneck(rec["channels"], width_of(rec["channels"], d), space.bn_eps)
+        b = Bottleneck(rec["channels"], width_of(rec["channels"], d), space.bn_eps, rec.get("patch", 1))
         b.load_state_dict(sd)
         out.append(b.to(device))
     return out
@@ -180,6 +182,8 @@ def parse_args(argv: Optional[Sequence[str]]) -> Tuple[Dict[str, Any], Dict[str,
     a("--warmup", type=float)
     a("--ce-weight", type=float)
     a("--pca-batches", type=int)
+    a("--patch", type=int, choices=[1, 2],
+      help="encoder form of new positions: 1 = 1x1 conv, 2 = 2x2 patches (default; same payload)")
     a("--ckpt-minutes", type=float)
     a("--log-every", type=int)
     a("--extend", action="store_true", help="apply a new budget to finished positions too")
@@ -287,7 +291,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if rec is not None and rec["divisors"] != cfg["divisors"]:
             raise SystemExit(f"s={split} was trained with divisors {rec['divisors']}; "
                              f"use another --run for {cfg['divisors']}")
-        bns = [Bottleneck(channels, width_of(channels, d), space.bn_eps).to(device)
+        patch = int(rec.get("patch", 1)) if rec is not None else int(cfg["patch"])
+        bns = [Bottleneck(channels, width_of(channels, d), space.bn_eps, patch).to(device)
                for d in cfg["divisors"]]
         if rec is None:
             t0 = time.time()
@@ -300,7 +305,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     samples.append(model.split_head(x, random_arch(2 * ss), split).float().cpu())
                 pca_init(bns, torch.cat(samples).to(device), space.bn_eps)
             rec = {"split": split, "channels": channels, "divisors": list(cfg["divisors"]),
-                   "widths": [b.width for b in bns], "step": 0, "seconds": 0.0,
+                   "widths": [b.width for b in bns], "patch": patch, "step": 0, "seconds": 0.0,
                    "pca_seconds": time.time() - t0, "done": False, "optimizer": None}
             print(f"s={split}: C={channels}, widths {rec['widths']}, PCA start from "
                   f"{int(cfg['pca_batches']) * batch} images ({rec['pca_seconds']:.1f}s)", flush=True)

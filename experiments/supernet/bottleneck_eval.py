@@ -57,10 +57,10 @@ def load_bottlenecks(args: argparse.Namespace) -> Tuple[Dict[Key, Bottleneck], D
         for key, rec in state["positions"].items():
             for d, sd in zip(rec["divisors"], rec["modules"]):
                 w = max(1, rec["channels"] // d)
-                b = Bottleneck(rec["channels"], w)
+                b = Bottleneck(rec["channels"], w, patch=rec.get("patch", 1))
                 b.load_state_dict(sd)
                 out[(int(key), w)] = b.eval()
-            info[key] = {"steps": rec["step"], "seconds": round(rec["seconds"], 1), "done": rec["done"]}
+            info[key] = {"steps": rec["step"], "seconds": round(rec["seconds"], 1), "done": rec["done"], "patch": rec.get("patch", 1)}
         return out, info
     return load_store_bottlenecks(args.store), {}
 

@@ -30,11 +30,11 @@ def load(store_json: Path) -> tuple[dict, Dict[str, Array]]:
     return man, out
 
 
-def conv(x: Array, w: Array, stride: int = 1, groups: int = 1) -> Array:
-    """NCHW convolution, pad k//2, via explicit loops over kernel taps (clarity over speed)."""
+def conv(x: Array, w: Array, stride: int = 1, groups: int = 1, pad: int | None = None) -> Array:
+    """NCHW convolution, pad k//2 unless given, via explicit loops over kernel taps (clarity over speed)."""
     n, c, h, wd = x.shape
     o, cg, k, _ = w.shape
-    p = k // 2
+    p = k // 2 if pad is None else pad
     xp = np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))
     ho, wo = (h + 2 * p - k) // stride + 1, (wd + 2 * p - k) // stride + 1
     og = o // groups
@@ -47,6 +47,15 @@ def conv(x: Array, w: Array, stride: int = 1, groups: int = 1) -> Array:
                 patch = xs[:, :, i:i + stride * ho:stride, j:j + stride * wo:stride]
                 y[:, g * og:(g + 1) * og] += np.einsum("nchw,oc->nohw", patch, ws[:, :, i, j])
     return y
+
+
+def patch_transposed_conv(z: Array, w: Array) -> Array:
+    """STORE.md v3 decoder: transposed conv, kernel = stride = P, no padding; w [c_in, C, P, P]:
+    y[n, o, P*i + a, P*j + b] = sum_k z[n, k, i, j] * w[k, o, a, b]."""
+    n, _, h, wd = z.shape
+    _, o, k, _ = w.shape
+    y = np.einsum("nkij,koab->noiajb", z, w)
+    return y.reshape(n, o, h * k, wd * k)
 
 
 def dwconv(x: Array, w: Array, stride: int) -> Array:
@@ -111,19 +120,21 @@ def forward(man: dict, t: Dict[str, Array], images_u8: Array, arch: Sequence[int
 
 def bottleneck_logits(man: dict, t: Dict[str, Array], images_u8: Array, arch: Sequence[int],
                       case: dict) -> tuple[Array, float]:
-    """STORE.md v2: logits through a bottleneck, decoding the fixture's int8 codes (so that a
+    """STORE.md v2/v3: logits through a bottleneck, decoding the fixture's int8 codes (so that a
     float64 encoder cannot round differently); also the encoder's distance from those codes in
     quantisation steps (<= 0.5 + rounding noise when the encoder agrees)."""
     eps = man["space"]["bnEps"]
     p, s, w = case["prefix"], case["s"], case["width"]
+    patch = next(int(b.get("patch", 1)) for b in man["bottlenecks"] if b["prefix"] == p)
     h = forward(man, t, images_u8, arch, stop=s)
-    z = bn(conv(h, t[p + ".enc.weight"]), t, p + ".enc_bn", eps)
+    z = bn(conv(h, t[p + ".enc.weight"], stride=patch, pad=0), t, p + ".enc_bn", eps)
     q = np.frombuffer(base64.b64decode(case["codeBase64"]), np.uint8).reshape(z.shape).astype(np.float64)
     scale = np.array(case["scale"])[:, None, None, None]
     zp = np.array(case["zeroPoint"], dtype=np.float64)[:, None, None, None]
     deq = (q - zp) * scale
     steps = float(np.max(np.abs(z - deq) / scale))
-    y = bn(conv(deq, t[p + ".dec.weight"]), t, p + ".dec_bn", eps)
+    up = conv(deq, t[p + ".dec.weight"]) if patch == 1 else patch_transposed_conv(deq, t[p + ".dec.weight"])
+    y = bn(up, t, p + ".dec_bn", eps)
     return forward_from(man, t, y, arch, s), steps
 
 

@@ -33,7 +33,7 @@ RECIPE = ("frozen supernet (batch-statistics BN per subnet); per (split, width) 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--checkpoint", required=True, help="bottleneck.py checkpoint.pt")
-    p.add_argument("--store", default=str(HERE / "store" / "fbnet-cifar10.json"), help="input store (v1 or v2)")
+    p.add_argument("--store", default=str(HERE / "store" / "fbnet-cifar10.json"), help="input store (v1, v2 or v3)")
     p.add_argument("--out", help="output store (default: replace --store)")
     p.add_argument("--positions", help="comma-separated subset of the checkpoint's positions")
     p.add_argument("--dtype", choices=["float16", "float32"], default="float16")
@@ -62,7 +62,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             continue
         for d, sd in zip(rec["divisors"], rec["modules"]):
             w = width_of(rec["channels"], d)
-            b = Bottleneck(rec["channels"], w, space.bn_eps)
+            b = Bottleneck(rec["channels"], w, space.bn_eps, rec.get("patch", 1))
             b.load_state_dict(sd)
             first = rec.get("config", cfg)  # the position's own first settings where merge_bottleneck.py kept them
             info = {"steps": rec["step"], "seconds": round(rec["seconds"], 1), "batch": first["batch"],
@@ -84,7 +84,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         out_tensors += [(n, tensors[n]) for n in bottleneck_tensor_names(b["prefix"])]
     for (s, w), (b, info) in sorted(new.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         prefix = store_prefix(s, w)
-        entries.append({"split": s, "channels": b.channels, "width": w, "prefix": prefix, "training": info})
+        entry = {"split": s, "channels": b.channels, "width": w, "prefix": prefix}
+        if b.patch != 1:  # format 3; a 1x1 module's entry stays as format 2 wrote it
+            entry["patch"] = b.patch
+        entries.append({**entry, "training": info})
         out_tensors += list(b.store_tensors(prefix))
     entries.sort(key=lambda e: (int(e["split"]), -int(e["width"])))
     training = dict(manifest.get("training", {}))

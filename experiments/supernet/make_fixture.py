@@ -36,6 +36,8 @@ SPLIT_POINTS = [1, 4] + list(range(5, 22)) + [9, 12, 16, 20, 13, 17, 21]
 # (split, width) of the fixture's bottlenecks: every tensor shape group but the first,
 # widths from 1 to C/2 (the tiny space's C are 4..8)
 BOTTLENECKS = [(1, 2), (5, 1), (6, 3), (13, 2), (17, 4), (21, 4)]
+# 2x2-patch bottlenecks (format 3), after the 1x1 ones so those keep their random values
+PATCH_BOTTLENECKS = [(4, 1), (10, 2), (19, 2)]
 
 
 def random_bottlenecks(space: SpaceConfig, gen: torch.Generator) -> List[Bottleneck]:
@@ -43,9 +45,9 @@ def random_bottlenecks(space: SpaceConfig, gen: torch.Generator) -> List[Bottlen
     of the fixture is what it was before bottlenecks existed)."""
     specs = space.layer_specs()
     out = []
-    for s, w in BOTTLENECKS:
+    for (s, w), patch in [(sw, 1) for sw in BOTTLENECKS] + [(sw, 2) for sw in PATCH_BOTTLENECKS]:
         c = specs[s - 1][1]
-        b = Bottleneck(c, w, space.bn_eps)
+        b = Bottleneck(c, w, space.bn_eps, patch)
         with torch.no_grad():
             for conv in (b.enc, b.dec):
                 conv.weight.copy_(torch.randn(conv.weight.shape, generator=gen) / conv.weight.shape[1] ** 0.5)
@@ -136,8 +138,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     bottlenecks = random_bottlenecks(space, torch.Generator().manual_seed(a.seed + 1000))
     tensors = list(model.materialise())
     entries = []
-    for (s, w), b in zip(BOTTLENECKS, bottlenecks):
-        entries.append({"split": s, "channels": b.channels, "width": w, "prefix": store_prefix(s, w)})
+    for (s, w), b in zip(BOTTLENECKS + PATCH_BOTTLENECKS, bottlenecks):
+        entries.append({"split": s, "channels": b.channels, "width": w, "prefix": store_prefix(s, w),
+                        **({} if b.patch == 1 else {"patch": b.patch})})
         tensors += list(b.store_tensors(store_prefix(s, w)))
     write_store(tensors, space, out / "tiny", "float32", training, indent=None, bottlenecks=entries)
     _, ref = load_store_model(out / "tiny.json")  # round trip: expected values use the store
@@ -171,8 +174,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             splits.append({"s": s, "image": 0, "shape": list(h.shape),
                            "float32Base64": base64.b64encode(raw).decode("ascii")})
         g["splits"] = splits
-        if k < 2 * len(BOTTLENECKS):  # each bottleneck with two genomes
-            s, w = BOTTLENECKS[k % len(BOTTLENECKS)]
+        # each bottleneck with two genomes: the 1x1 ones with genomes 0..11 (as before patches existed), then the patch ones
+        nb = len(BOTTLENECKS)
+        if k < 2 * (nb + len(PATCH_BOTTLENECKS)):
+            s, w = BOTTLENECKS[k % nb] if k < 2 * nb else PATCH_BOTTLENECKS[(k - 2 * nb) % len(PATCH_BOTTLENECKS)]
             b = ref_bn[(s, w)]
             with torch.no_grad():
                 z = b.encode(ref.split_head(x, arch, s))
@@ -187,7 +192,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             q = torch.clamp(torch.round(z / scale.view(-1, 1, 1, 1)) + zp.view(-1, 1, 1, 1), 0, 255)
             assert torch.equal((q - zp.view(-1, 1, 1, 1)) * scale.view(-1, 1, 1, 1), deq)
             g["bottleneck"] = {
-                "s": s, "width": w, "prefix": store_prefix(s, w),
+                "s": s, "width": w, "prefix": store_prefix(s, w), "patch": b.patch,
                 "logits": [[sig(v) for v in row] for row in logits_b.tolist()],
                 "codeBase64": base64.b64encode(q.to(torch.uint8).numpy().tobytes()).decode("ascii"),
                 "scale": [float(v) for v in scale.tolist()], "zeroPoint": [int(v) for v in zp.tolist()],
@@ -208,10 +213,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "splitSemantics": "splits[]: tensor after the stem and the first s layers (layers "
                           "0..s-1) for image 0; float32Base64 = base64 of its little-endian "
                           "float32 values in C,H,W order; s = 22 is the input of the head",
-        "bottleneckSemantics": "genomes[].bottleneck (first 12 genomes): the store's bottleneck "
-                               "<prefix> at split s: encoder (1x1 conv + BN), per-image affine int8 "
-                               "(codeBase64 = uint8 codes q, N,c,H,W order; value = (q - zeroPoint) "
-                               "* scale per image), decoder (1x1 conv + BN), the rest of the net; "
+        "bottleneckSemantics": "genomes[].bottleneck (first 18 genomes): the store's bottleneck "
+                               "<prefix> at split s: encoder (1x1 conv + BN; patch 2: 2x2 conv, "
+                               "stride 2, to 4c channels, + BN), per-image affine int8 "
+                               "(codeBase64 = uint8 codes q, N,c,H,W order, patch 2: N,4c,H/2,W/2; "
+                               "value = (q - zeroPoint) * scale per image), decoder (1x1 conv + BN; "
+                               "patch 2: 2x2 transposed conv, stride 2, + BN), the rest of the net; "
                                "logits in eval mode",
         "tolerance": "PyTorch float32 values; a float64 NumPy re-implementation of STORE.md "
                      "(check_store.py) stays within 1e-4 + 1e-4*|expected|; for onnxruntime "

@@ -1,7 +1,9 @@
-"""Read and write the nasc weight store (STORE.md, format versions 1 and 2).
+"""Read and write the nasc weight store (STORE.md, format versions 1, 2 and 3).
 
 Version 2 adds a ``bottlenecks`` list (learned encoder/decoder pairs at split positions, their
-tensors in the same .bin); a store without bottlenecks is still written as version 1.
+tensors in the same .bin); version 3 lets an entry say ``"patch": 2`` (a 2x2-patch encoder and
+transposed-conv decoder instead of 1x1 convs). A store without bottlenecks is still written as
+version 1, one whose bottlenecks are all 1x1 as version 2.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from model import SpaceConfig, Supernet
 
 ALIGN = 8
 DTYPES = {"float16": np.float16, "float32": np.float32}
-VERSIONS = (1, 2)
+VERSIONS = (1, 2, 3)
 BOTTLENECK_PREFIX = "bottleneck."
 
 
@@ -78,7 +80,7 @@ def write_store(tensors: Iterable[Tuple[str, torch.Tensor]], space: SpaceConfig,
                     raise ValueError(f"bottleneck {b['prefix']}: tensor {n} not written")
     manifest = {
         "format": "nasc-weight-store",
-        "version": 1 if bottlenecks is None else 2,
+        "version": 1 if bottlenecks is None else 3 if any(int(b.get("patch", 1)) != 1 for b in bottlenecks) else 2,
         "space": space.manifest_space(),
         "normalization": {"mean": list(MEAN), "std": list(STD)},
         "tensors": entries,
@@ -108,7 +110,7 @@ def read_store(path: str | Path, verify: bool = True) -> Tuple[Dict[str, Any], D
     if manifest.get("format") != "nasc-weight-store" or manifest.get("version") not in VERSIONS:
         raise ValueError(f"{json_path}: not a nasc weight store of version {VERSIONS}")
     if manifest["version"] >= 2 and not isinstance(manifest.get("bottlenecks"), list):
-        raise ValueError(f"{json_path}: version 2 needs a bottlenecks list")
+        raise ValueError(f"{json_path}: version {manifest['version']} needs a bottlenecks list")
     raw = bin_path.read_bytes()
     if len(raw) != manifest["byteLength"]:
         raise ValueError(f"{bin_path}: {len(raw)} bytes, manifest says {manifest['byteLength']}")
@@ -148,7 +150,7 @@ def load_store_bottlenecks(path: str | Path) -> Dict[Tuple[int, int], Any]:
     eps = float(manifest["space"].get("bnEps", 1e-5))
     out: Dict[Tuple[int, int], Any] = {}
     for b in manifest.get("bottlenecks", []):
-        m = Bottleneck(int(b["channels"]), int(b["width"]), eps)
+        m = Bottleneck(int(b["channels"]), int(b["width"]), eps, int(b.get("patch", 1)))
         m.load_store_tensors(b["prefix"], tensors)
         out[(int(b["split"]), int(b["width"]))] = m.eval()
     return out

@@ -1,7 +1,10 @@
 /**
  * The learned bottleneck at the split (the "extended" space): the device encodes the C-channel
- * split tensor to c channels (1×1 conv + BN), sends them as per-image int8 (c·H·W bytes + 8 of
- * scale and zero point), and the server decodes them back to C channels (1×1 conv + BN).
+ * H×W split tensor — a 2×2 conv with stride 2 + BN, to 4c channels at H/2 × W/2 — sends them as
+ * per-image int8 (c·H·W bytes + 8 of scale and zero point), and the server decodes them back to
+ * C channels at H×W (2×2 transposed conv with stride 2 + BN). Measured from the PCA start alone,
+ * this patch form loses 4–15× fewer points at C/8 and C/16 than 1×1 convs with the same payload
+ * (experiments/supernet/README.md, "Bottleneck form").
  *
  * Widths are C/2, C/4, C/8, C/16 (rounded down, at least 1), encoded as a width level
  * 0 (none) … 4 (C/16). Only (split, width) pairs with trained weights exist; the set of them
@@ -17,6 +20,8 @@ export const BOTTLENECK_LEVELS = BOTTLENECK_DIVISORS.length + 1;
 export const BOTTLENECK_LEVEL_NAMES: readonly string[] = ['none', ...BOTTLENECK_DIVISORS.map((d) => `C/${d}`)];
 /** Scale and zero point (two fp32) sent with the int8 code. */
 export const BOTTLENECK_QUANT_BYTES = 8;
+/** Side of the patch the extended space's encoder reads (weight store format 3: `"patch": 2`). */
+export const BOTTLENECK_PATCH = 2;
 
 /** c = floor(C / d), at least 1 (C = 24: 12, 6, 3, 1). */
 export function bottleneckWidth(channels: number, divisor: number): number {
@@ -58,16 +63,21 @@ export function bottleneckPayloadBytes(split: number, width: number, shapes: rea
  */
 export class BottleneckSet {
   private readonly bySplit: ReadonlyMap<number, ReadonlySet<number>>;
+  /** The patch all of them have (pairs given without one: BOTTLENECK_PATCH); undefined if they differ. */
+  readonly patch: number | undefined;
 
-  constructor(pairs: Iterable<{ readonly split: number; readonly width: number }>) {
+  constructor(pairs: Iterable<{ readonly split: number; readonly width: number; readonly patch?: number }>) {
     const m = new Map<number, Set<number>>();
-    for (const { split, width } of pairs) {
+    const patches = new Set<number>();
+    for (const { split, width, patch } of pairs) {
       levelOfWidth(split, width); // validates split and width
       const set = m.get(split) ?? new Set<number>();
       set.add(width);
       m.set(split, set);
+      patches.add(patch ?? BOTTLENECK_PATCH);
     }
     this.bySplit = m;
+    this.patch = patches.size <= 1 ? ([...patches][0] ?? BOTTLENECK_PATCH) : undefined;
   }
 
   static readonly EMPTY = new BottleneckSet([]);

@@ -2,16 +2,19 @@
  * Latency (and energy) of the bottleneck's encoder on the device and decoder on the server.
  * HW-NAS-Bench does not list them, so they are estimated from each device's own table: a
  * least-squares line cost = a + b·MACs over the table's single 1×1 conv-BN(-ReLU) ops — the
- * FBNet "skip" candidates that change the shape (1×1 conv + BN + ReLU, stride 1 or 2), which
- * are the same kind of op as the encoder and decoder (1×1 conv + BN; the int8 (de)quantisation
- * of c·H·W ≤ 8,192 values is left out). The fit's error is reported (leave-one-out RMS).
+ * FBNet "skip" candidates that change the shape (1×1 conv + BN + ReLU, stride 1 or 2), the
+ * same kind of op as the encoder and decoder: one dense conv + BN each (a 2×2 conv with
+ * stride 2 to 4c channels, and its transpose back; P²·H·W·C·c MACs with P = 2, four times a 1×1
+ * pair's at the same payload; the int8 (de)quantisation of c·H·W ≤ 8,192 values is left out).
+ * The fit's error is reported (leave-one-out RMS).
  *
  * A measured value overrides the fit: when the device's metric (e.g. from `nasc profile`) has
- * the op's own key — `ConvNorm_H{H}_W{W}_Cin{C}_Cout{c}_kernel1_stride1_group1` for the encoder,
- * `..._Cin{c}_Cout{C}_...` for the decoder, HW-NAS-Bench's key format — that value is used.
+ * the op's own key — `ConvNorm_H{H}_W{W}_Cin{C}_Cout{4c}_kernel2_stride2_group1` for the
+ * encoder, `ConvTransposeNorm_H{H/2}_W{W/2}_Cin{4c}_Cout{C}_kernel2_stride2_group1` for the
+ * decoder, in HW-NAS-Bench's key format — that value is used.
  */
 import { InputError } from '../../core/errors.js';
-import { BOTTLENECK_LEVELS, bottleneckInputShape, widthOfLevel } from './bottleneck.js';
+import { BOTTLENECK_LEVELS, BOTTLENECK_PATCH, bottleneckInputShape, widthOfLevel } from './bottleneck.js';
 import type { CostKind, LatencyTable } from './latency_table.js';
 import { MAX_SPLIT } from './search_space.js';
 
@@ -37,25 +40,24 @@ export interface ConvCostFit {
   readonly mean: number;
 }
 
-/** Key of a 1×1 conv-BN op of HW-NAS-Bench's format (input size H×W, stride 1). */
-export function conv1x1Key(h: number, w: number, cin: number, cout: number): string {
-  return `ConvNorm_H${h}_W${w}_Cin${cin}_Cout${cout}_kernel1_stride1_group1`;
-}
-
+/** Key of the encoder at split s for payload width c: P×P conv, stride P, C → P²c (P = BOTTLENECK_PATCH). */
 export function encoderKey(split: number, width: number): string {
   const [c, h, w] = bottleneckInputShape(split);
-  return conv1x1Key(h, w, c, width);
+  const p = BOTTLENECK_PATCH;
+  return `ConvNorm_H${h}_W${w}_Cin${c}_Cout${p * p * width}_kernel${p}_stride${p}_group1`;
 }
 
+/** Key of the decoder: P×P transposed conv, stride P, P²c → C, on the H/P × W/P code. */
 export function decoderKey(split: number, width: number): string {
   const [c, h, w] = bottleneckInputShape(split);
-  return conv1x1Key(h, w, width, c);
+  const p = BOTTLENECK_PATCH;
+  return `ConvTransposeNorm_H${h / p}_W${w / p}_Cin${p * p * width}_Cout${c}_kernel${p}_stride${p}_group1`;
 }
 
-/** MACs of the encoder (C→c) or decoder (c→C) at split s: H·W·C·c either way. */
+/** MACs of the encoder or the decoder at split s: P²·H·W·C·c either way. */
 export function bottleneckMacs(split: number, width: number): number {
   const [c, h, w] = bottleneckInputShape(split);
-  return h * w * c * width;
+  return BOTTLENECK_PATCH * BOTTLENECK_PATCH * h * w * c * width;
 }
 
 /** The 1×1 conv ops of a metric: (MACs, cost) of every shape-changing skip entry. */

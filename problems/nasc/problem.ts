@@ -14,7 +14,7 @@ import type { CheapEvaluation, Problem } from '../../core/problem.js';
 import type { SearchSpace } from '../../core/space.js';
 import type { Genome } from '../../core/variables.js';
 import { AccuracyCache, accuracyKeyOf } from './accuracy_cache.js';
-import type { BottleneckSet } from './bottleneck.js';
+import { BOTTLENECK_PATCH, type BottleneckSet } from './bottleneck.js';
 import type { ImageRacing } from './image_racing.js';
 import { PAYLOAD_PRECISIONS, type AccuracyOracle, type AccuracyResult, type PayloadPrecision } from './accuracy_oracle.js';
 import type { LatencyTable } from './latency_table.js';
@@ -76,7 +76,12 @@ export const CONSTRAINT_PRIVACY = 'privacy';
 export function scenarioLayout(s: Scenario, bottlenecks?: BottleneckSet): GenomeLayout {
   if (s.space !== 'extended') return { split: s.splitEncoding, precision: s.precision };
   if (bottlenecks === undefined || bottlenecks.size === 0) {
-    throw new InputError(`scenario ${s.name}: the extended space needs weights with trained bottlenecks (a format-2 weight store); these have none`);
+    throw new InputError(`scenario ${s.name}: the extended space needs weights with trained bottlenecks (a format-3 weight store); these have none`);
+  }
+  if (bottlenecks.patch !== BOTTLENECK_PATCH) {
+    // Latency (encoder/decoder MACs) and payload shapes assume the space's form.
+    const what = bottlenecks.patch === undefined ? 'mix 1×1 and 2×2-patch bottlenecks' : `have ${bottlenecks.patch === 1 ? '1×1' : `${bottlenecks.patch}×${bottlenecks.patch}-patch`} bottlenecks`;
+    throw new InputError(`scenario ${s.name}: these weights ${what}; the extended space uses 2×2-patch ones (weight store format 3, experiments/supernet/bottleneck.py --patch 2)`);
   }
   return { split: s.splitEncoding, precision: s.precision, bottleneck: bottlenecks };
 }

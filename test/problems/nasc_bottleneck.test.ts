@@ -147,7 +147,10 @@ describe('encoder/decoder latency', () => {
     lut.tiny_latency = { ...lut.tiny_latency, [encoderKey(10, 16)]: 7.5 };
     lut.big_latency = { ...lut.big_latency, [decoderKey(10, 16)]: 0.25 };
     const table = LatencyTable.parse({ raw_lut: lut }, 'override');
-    assert.equal(encoderKey(10, 16), 'ConvNorm_H8_W8_Cin64_Cout16_kernel1_stride1_group1');
+    // the 2×2-patch form: 4c channels at half the side, and its transpose
+    assert.equal(encoderKey(10, 16), 'ConvNorm_H8_W8_Cin64_Cout64_kernel2_stride2_group1');
+    assert.equal(decoderKey(10, 16), 'ConvTransposeNorm_H4_W4_Cin64_Cout64_kernel2_stride2_group1');
+    assert.equal(bottleneckMacs(10, 16), 4 * 8 * 8 * 64 * 16);
     const model = SplitLatencyModel.fromTable(table, { device: 'tiny', server: 'big', link: { ...DEFAULT_LINK, bandwidthMbps: 10 }, numClasses: 10 });
     const b = model.breakdown(arch(0), 10, 'int8', 16);
     assert.equal(b.encoderMs, 7.5);
@@ -201,8 +204,13 @@ describe('the extended space in the problem', () => {
     assert.deepEqual(untrained.objectives, plain.objectives);
   });
 
-  it('refuses the extended space when the weights have no bottlenecks', () => {
+  it('refuses the extended space when the weights have no bottlenecks, or not of its 2×2-patch form', () => {
     assert.throws(() => NascProblem.fromTable(scenario, synthetic, new ProxyAccuracyOracle()), /extended space needs weights with trained bottlenecks/);
+    const pixel = new BottleneckSet([{ split: 10, width: 16, patch: 1 }]);
+    assert.throws(() => NascProblem.fromTable(scenario, synthetic, new ProxyAccuracyOracle(10, 0, pixel)), /these weights have 1×1 bottlenecks; the extended space uses 2×2-patch ones \(weight store format 3/);
+    const mixed = new BottleneckSet([{ split: 10, width: 16, patch: 1 }, { split: 14, width: 28, patch: 2 }]);
+    assert.equal(mixed.patch, undefined);
+    assert.throws(() => NascProblem.fromTable(scenario, synthetic, new ProxyAccuracyOracle(10, 0, mixed)), /mix 1×1 and 2×2-patch bottlenecks/);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
- * Learned bottlenecks in the ONNX graphs (weight store format 2): parity with PyTorch on the
- * tiny fixture (logits through encoder → int8 → decoder, and the int8 codes themselves), split
+ * Learned bottlenecks in the ONNX graphs (weight store formats 2 and 3: 1×1 and 2×2-patch
+ * encoders): parity with PyTorch on the tiny fixture (logits through encoder → int8 → decoder,
+ * and the int8 codes themselves), split
  * models = evaluation graph, refusal of a bottleneck the store lacks or of a non-int8 payload,
  * and BN recalibration of the bottleneck's BNs.
  */
@@ -10,6 +11,7 @@ import { toFloatBatch } from '../../workers/cifar10.js';
 import { buildCalibrationModel, buildEvaluationModel, buildSplitModels, IMAGE, LOGITS, PAYLOAD } from '../../workers/graph_builder.js';
 import { runFloat, withSession } from '../../workers/onnx_session.js';
 import { applyPayloadPrecision, roundHalfEven } from '../../workers/payload_precision.js';
+import { splitTensorShape } from '../../workers/supernet_space.js';
 import { loadWeightStore } from '../../workers/weight_store.js';
 import { FIXTURE_STORE, fixtureExists, loadFixture } from './fixture.js';
 
@@ -19,22 +21,27 @@ async function logits(model: Uint8Array, x: Float32Array, n: number): Promise<Fl
   return (await withSession(model, (s) => runFloat(s, IMAGE, x, [n, 3, 32, 32], LOGITS))).data;
 }
 
-test('the fixture store is format 2 with six bottlenecks', { skip: !HAVE_FIXTURE }, () => {
+test('the fixture store is format 3 with six 1×1 and three 2×2-patch bottlenecks', { skip: !HAVE_FIXTURE }, () => {
   const store = loadWeightStore(FIXTURE_STORE);
-  assert.equal(store.manifest.version, 2);
+  assert.equal(store.manifest.version, 3);
   assert.deepEqual(
-    store.manifest.bottlenecks.map((b) => [b.split, b.width]),
+    store.manifest.bottlenecks.map((b) => [b.split, b.width, b.patch]),
     [
-      [1, 2],
-      [5, 1],
-      [6, 3],
-      [13, 2],
-      [17, 4],
-      [21, 4],
+      [1, 2, 1],
+      [5, 1, 1],
+      [6, 3, 1],
+      [13, 2, 1],
+      [17, 4, 1],
+      [21, 4, 1],
+      [4, 1, 2],
+      [10, 2, 2],
+      [19, 2, 2],
     ],
   );
   assert.equal(store.bottleneck(6, 3)?.channels, 6);
   assert.equal(store.bottleneck(6, 2), undefined);
+  assert.deepEqual(store.shape('bottleneck.10.2.enc.weight'), [8, 6, 2, 2]);
+  assert.deepEqual(store.shape('bottleneck.10.2.dec.weight'), [8, 6, 2, 2]);
 });
 
 const isNearTie = (v: number): boolean => Math.abs(v - Math.floor(v) - 0.5) < 1e-3;
@@ -80,7 +87,8 @@ test('bottleneck parity with PyTorch: encoder codes equal but at near-ties, deco
     const m = buildSplitModels(store, g.arch, b.s, { bottleneck: b.width });
     assert.ok(m.head !== null && m.tail !== null);
     const code = await withSession(m.head, (s) => runFloat(s, IMAGE, x, [n, 3, 32, 32], PAYLOAD));
-    assert.equal(code.dims[1], b.width);
+    const [, h, w] = splitTensorShape(store.space, b.s);
+    assert.deepEqual(code.dims.slice(1), [b.patch * b.patch * b.width, h / b.patch, w / b.patch]);
     const { q, nearTie: tie } = int8Codes(code.data, n);
     const per = q.length / n;
     const sameImage: boolean[] = [];
@@ -115,7 +123,7 @@ test('bottleneck parity with PyTorch: encoder codes equal but at near-ties, deco
       }
     }
   }
-  assert.equal(cases, 12);
+  assert.equal(cases, 18);
   assert.ok(exactImages >= 0.8 * cases * n, `only ${exactImages} of ${cases * n} images with all codes equal`);
   t.diagnostic(`${cases} (genome, bottleneck) pairs × ${n} images: max |logit diff| ${worst.toExponential(2)}; ${flips} codes differ by one step at near-ties; ${exactImages}/${cases * n} images code-identical`);
 });
@@ -125,7 +133,8 @@ test('head → int8 → tail of a bottleneck split equals the evaluation graph',
   const store = loadWeightStore(FIXTURE_STORE);
   const n = f.count;
   const x = toFloatBatch(f.pixels, store.normalization);
-  for (const g of f.genomes.slice(0, 6)) {
+  // 1×1 and 2×2-patch bottlenecks alike
+  for (const g of [...f.genomes.slice(0, 6), ...f.genomes.slice(12, 15)]) {
     const b = g.bottleneck;
     assert.ok(b !== undefined);
     const m = buildSplitModels(store, g.arch, b.s, { bottleneck: b.width });
@@ -157,5 +166,14 @@ test('the calibration graph of a bottleneck split also measures the bottleneck B
   assert.deepEqual(
     withB.filter((p) => p.startsWith('bottleneck.')),
     ['bottleneck.13.2.enc_bn', 'bottleneck.13.2.dec_bn'],
+  );
+  // A patch bottleneck's encoder BN sees 4c channels at half the side; its decoder BN C at full size.
+  const patch = buildCalibrationModel(store, arch, { split: 10, width: 2 }).outputs.filter((o) => o.prefix.startsWith('bottleneck.'));
+  assert.deepEqual(
+    patch.map((o) => [o.prefix, o.channels, o.spatial]),
+    [
+      ['bottleneck.10.2.enc_bn', 8, 4 * 4],
+      ['bottleneck.10.2.dec_bn', 6, 8 * 8],
+    ],
   );
 });

@@ -17,10 +17,11 @@ export interface FixtureSplit {
   readonly values: Float32Array;
 }
 
-/** Logits through one of the store's learned bottlenecks (and its int8 codes, N,c,H,W). */
+/** Logits through one of the store's learned bottlenecks (and its int8 codes, N,P²c,H/P,W/P). */
 export interface FixtureBottleneck {
   readonly s: number;
   readonly width: number;
+  readonly patch: number;
   readonly prefix: string;
   readonly logits: readonly (readonly number[])[];
   readonly code: Uint8Array;
@@ -51,7 +52,7 @@ interface RawGenome {
   arch: number[];
   logits: number[][];
   splits: { s: number; image: number; shape: number[]; float32Base64: string }[];
-  bottleneck?: { s: number; width: number; prefix: string; logits: number[][]; codeBase64: string; scale: number[]; zeroPoint: number[] };
+  bottleneck?: { s: number; width: number; patch?: number; prefix: string; logits: number[][]; codeBase64: string; scale: number[]; zeroPoint: number[] };
 }
 
 export function loadFixture(): Fixture {
@@ -79,6 +80,7 @@ export function loadFixture(): Fixture {
             bottleneck: {
               s: g.bottleneck.s,
               width: g.bottleneck.width,
+              patch: g.bottleneck.patch ?? 1,
               prefix: g.bottleneck.prefix,
               logits: g.bottleneck.logits,
               code: new Uint8Array(Buffer.from(g.bottleneck.codeBase64, 'base64')),

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { InputError } from '../../core/errors.js';
 import { floatToHalf, halfToFloat, roundTripHalf } from '../../workers/float16.js';
@@ -50,8 +52,9 @@ test('a valid store loads from either file and widens fp16 exactly', () => {
 test('wrong sizes, hashes, bounds, tensors and versions are refused with one line naming the problem', () => {
   refuses(damaged((_, bin) => bin.subarray(0, bin.length - 8), false), /bytes but the manifest says/);
   refuses(damaged((_, bin) => { bin[100] = (bin[100] as number) ^ 0xff; }, false), /sha256/);
-  refuses(damaged((m) => { m.version = 3; }), /version 3/);
+  refuses(damaged((m) => { m.version = 4; }), /version 4/);
   refuses(damaged((m) => { m.version = 2; }), /bottlenecks must be a list \(format version 2\)/);
+  refuses(damaged((m) => { m.version = 3; }), /bottlenecks must be a list/);
   refuses(damaged((m) => { m.format = 'other'; }), /format must be/);
   refuses(damaged((m) => { (m.tensors[1] as Manifest['tensors'][0]).offset = 1 << 30; }), /outside the/);
   refuses(damaged((m) => { (m.tensors[1] as Manifest['tensors'][0]).offset += 4; }), /multiple of 8/);
@@ -75,6 +78,22 @@ test('wrong sizes, hashes, bounds, tensors and versions are refused with one lin
 test('the PyTorch fixture store passes validation', { skip: skipUnless(fixtureExists(), 'the PyTorch fixture store test/fixtures/supernet-tiny') }, () => {
   const s = loadWeightStore(FIXTURE_STORE);
   assert.equal(s.space.stages.length, 7);
+});
+
+test('a bottleneck\'s patch: format 3 only, 1 or 2', { skip: skipUnless(fixtureExists(), 'the PyTorch fixture store test/fixtures/supernet-tiny') }, () => {
+  const edited = (edit: (m: Manifest & { version: number; bottlenecks: Record<string, unknown>[] }) => void): string => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nasc-patch-'));
+    const from = storeFiles(FIXTURE_STORE);
+    const m = JSON.parse(readFileSync(from.json, 'utf8')) as Manifest & { version: number; bottlenecks: Record<string, unknown>[] };
+    edit(m);
+    writeFileSync(path.join(dir, 'tiny.json'), JSON.stringify(m));
+    copyFileSync(from.bin, path.join(dir, 'tiny.bin'));
+    return path.join(dir, 'tiny.json');
+  };
+  refuses(edited((m) => { m.version = 2; }), /bottlenecks\[6\]: patch needs store format 3/);
+  refuses(edited((m) => { (m.bottlenecks[6] as Record<string, unknown>).patch = 3; }), /bottlenecks\[6\]: patch = 3 must be an integer in 1\.\.2/);
+  // patch 1 where the tensors are a 2×2 patch's: the shapes say so
+  refuses(edited((m) => { delete (m.bottlenecks[6] as Record<string, unknown>).patch; }), /bottleneck\.4\.1\.enc\.weight has shape \[4, 4, 2, 2\]/);
 });
 
 test('float16 conversion is exact on every half and rounds ties to even', () => {

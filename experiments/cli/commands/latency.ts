@@ -15,7 +15,7 @@ import { DEFAULT_LINK, checkLink, type LinkParams } from '../../../problems/nasc
 import { loadScenario, type Scenario } from '../../../problems/nasc/scenario.js';
 import { resolveScenario } from '../../scenarios.js';
 import { MAX_SPLIT, architectureNames, parseArchitecture } from '../../../problems/nasc/search_space.js';
-import { levelOfWidth } from '../../../problems/nasc/bottleneck.js';
+import { BOTTLENECK_PATCH, levelOfWidth } from '../../../problems/nasc/bottleneck.js';
 import { namedDataDir } from '../../data/data_dir.js';
 import { checkLatenciesFinite } from '../../validation/run_inputs.js';
 
@@ -105,7 +105,7 @@ export function formatLatency(r: LatencyReport): string {
     ['architecture', r.architecture.join(',')],
     ['split', `${r.split} (${r.split === 0 ? 'server-only, image sent' : r.split === MAX_SPLIT ? 'device-only, scores sent' : `stem + layers 0..${r.split - 1} on ${r.device}`})`],
     ['precision', r.precision],
-    ...(r.bottleneck === 0 ? [] : [['bottleneck', `${r.bottleneck} channels (learned encoder/decoder)`] as [string, string]]),
+    ...(r.bottleneck === 0 ? [] : [['bottleneck', `width ${r.bottleneck} (learned 2×2-patch encoder/decoder: ${BOTTLENECK_PATCH ** 2 * r.bottleneck} channels at half the side)`] as [string, string]]),
     ['link', `${r.link.bandwidthMbps} Mbit/s, rtt ${r.link.rttMs} ms, ${r.link.packetBytes} B/packet + ${r.link.headerBytes} B header, loss ${r.link.lossRate}`],
     [`device (${r.device})`, ms(r.deviceMs)],
     ...(r.bottleneck === 0 ? [] : [[`encoder (${r.device}, estimated)`, ms(r.encoderMs)] as [string, string]]),
@@ -128,7 +128,7 @@ export const latencyCommand: CommandModule<object, LatencyArgs> = {
       .option('arch', { type: 'string', demandOption: true, describe: '22 comma-separated candidates, indices 0..8 or names k3_e1..skip (one item = all layers)' })
       .option('split', { type: 'string', demandOption: true, describe: `split point 0..${MAX_SPLIT} (0 = send the image, ${MAX_SPLIT} = device-only)` })
       .option('precision', { type: 'string', describe: 'payload precision fp32|fp16|int8 (default: the scenario\'s)' })
-      .option('bottleneck', { type: 'string', describe: 'width c of a learned bottleneck at the split (C/2, C/4, C/8 or C/16 channels; int8 payload c·H·W + 8 B); 0 = none' })
+      .option('bottleneck', { type: 'string', describe: 'width c of a learned bottleneck at the split (C/2, C/4, C/8 or C/16; int8 payload c·H·W + 8 B, sent as 4c channels at H/2 × W/2); 0 = none' })
       .option('lut', { type: 'string', describe: 'cost table (default: <data-dir>/hw-nas-bench/fbnet_cifar100_lut.json if there, else the shipped data/hw-nas-bench one)' })
       .option('profile', { type: 'string', array: true, describe: 'extra {metric: {key: value}} tables (e.g. from nasc profile); override metrics of --lut' })
       .option('device', { type: 'string', describe: 'IoT device (edgegpu, raspi4, pixel3, eyeriss, fpga, or a profiled one)' })
