@@ -30,6 +30,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("inputs", nargs="+", help="checkpoint.pt[:positions]")
     p.add_argument("--out", required=True)
+    p.add_argument("--slim", action="store_true",
+                   help="drop the optimizer state and keep the modules as float16 (a checkpoint small "
+                        "enough to commit: finished positions continue with --new-cycle, which starts "
+                        "a fresh optimizer anyway; an unfinished one would restart its Adam state)")
     a = p.parse_args(argv)
     merged: Dict[str, Any] = {"positions": {}}
     sources: List[str] = []
@@ -58,6 +62,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             merged["positions"][k] = rec
         merged["config"] = state["config"]
         sources.append(f"{path}: {','.join(keys)}")
+    if a.slim:
+        for rec in merged["positions"].values():
+            rec["optimizer"] = None
+            rec["modules"] = [{k: v.half() if v.is_floating_point() else v for k, v in sd.items()}
+                              for sd in rec["modules"]]
     atomic_save(merged, Path(a.out))
     for s in sources:
         print(s)

@@ -19,7 +19,7 @@ test('the profiled ops are exactly the distinct official keys of the space (stem
   assert.ok(ops.has('FC_Cin1504_Cout10'));
 });
 
-test('a store\'s bottlenecks add their encoder and decoder under ConvNorm keys (one per shape)', () => {
+test('a store\'s bottlenecks add their encoder and decoder under ConvNorm / ConvTransposeNorm keys (one per shape)', () => {
   const ops = profiledOps(10, [
     { split: 10, width: 16 },
     { split: 11, width: 16 },
@@ -27,7 +27,8 @@ test('a store\'s bottlenecks add their encoder and decoder under ConvNorm keys (
   ]);
   assert.equal(ops.size, 112 + 4);
   assert.deepEqual(ops.get(encoderKey(10, 16)), { kind: 'bottleneck-encoder', split: 10, width: 16 });
-  assert.deepEqual(ops.get('ConvNorm_H4_W4_Cin46_Cout184_kernel1_stride1_group1'), { kind: 'bottleneck-decoder', split: 18, width: 46 });
+  assert.deepEqual(ops.get('ConvNorm_H4_W4_Cin184_Cout184_kernel2_stride2_group1'), { kind: 'bottleneck-encoder', split: 18, width: 46 });
+  assert.deepEqual(ops.get('ConvTransposeNorm_H2_W2_Cin184_Cout184_kernel2_stride2_group1'), { kind: 'bottleneck-decoder', split: 18, width: 46 });
 });
 
 test('a narrow store is refused: its timings would not match the table keys', async () => {
