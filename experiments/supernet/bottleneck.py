@@ -1,13 +1,14 @@
 """Train learned bottlenecks at split positions of the frozen, shipped supernet.
 
 Per split position s (the tensor after layer s-1, C channels, as the project counts splits)
-and width c: an encoder on the device (1x1 conv C->c + BN), the per-image affine int8 payload
-of workers/payload_precision.ts, a decoder on the server (1x1 conv c->C + BN, no ReLU: the
-tensor it rebuilds is a signed residual sum). The supernet (the weight store, fp16 as shipped)
-stays frozen.
+and width c: an encoder on the device (--patch 2, the default: a 2x2 conv of stride 2, C->4c
+channels at half the side; --patch 1: a 1x1 conv C->c; + BN), the per-image affine int8 payload
+of workers/payload_precision.ts (c*H*W values either way), a decoder on the server (2x2
+transposed conv 4c->C, or 1x1 conv c->C; + BN, no ReLU: the tensor it rebuilds is a signed
+residual sum). The supernet (the weight store, fp16 as shipped) stays frozen.
 
 Recipe (../shared/BOTTLENECK.md, measured on a GPU; the CPU path keeps it with a smaller batch):
-rank-c PCA start of every (s, c), one uniformly random subnet per step, all widths of a
+PCA start of every (s, c) (per pixel, or of 2x2 patches), one uniformly random subnet per step, all widths of a
 position on the same batch, loss = KL(teacher || student) at T = 1 from the unsplit subnet's
 logits + 0.25 x cross-entropy, Adam with warm-up + cosine, straight-through estimator for the
 int8 rounding.

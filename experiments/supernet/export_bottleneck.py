@@ -24,9 +24,10 @@ from model import SpaceConfig  # noqa: E402
 from store import BOTTLENECK_PREFIX, bottleneck_tensor_names, read_store, write_store  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-RECIPE = ("frozen supernet (batch-statistics BN per subnet); per (split, width) encoder 1x1 conv + BN, "
-          "per-image affine int8 with a straight-through estimator, decoder 1x1 conv + BN; rank-c PCA "
-          "start; one uniformly random subnet per step, all widths on the same augmented batch; "
+RECIPE = ("frozen supernet (batch-statistics BN per subnet); per (split, width) encoder + BN (1x1 conv, "
+          "or with patch 2 a 2x2 conv of stride 2 to 4c channels), per-image affine int8 with a "
+          "straight-through estimator, decoder + BN (1x1 conv, or a 2x2 transposed conv of stride 2); "
+          "PCA start (per pixel, or of 2x2 patches); one uniformly random subnet per step, all widths on the same augmented batch; "
           "loss KL(unsplit || split) at T = 1 + ce_weight x cross-entropy; Adam, warm-up + cosine")
 
 

@@ -2,7 +2,8 @@
 # Bottleneck training on a lent GPU machine (the `device` tool's run; PyTorch is there). The
 # training set travels packed (pack_data.py -> .gpu/cifar10-jpeg, 25.6 MB; name it in the run's
 # `carry`). The GPU recipe of ../shared/BOTTLENECK.md: batch 256, MINUTES of training time per
-# position, positions one after another. Resumable across sessions: the run starts from
+# position, positions one after another; 2x2-patch modules (bottleneck.py's default --patch 2),
+# starting from their PCA. Resumable across sessions: the run starts from
 # store/bottleneck-gpu.pt when it is committed (copy $OUT/bottleneck-gpu.pt there after a run),
 # so a later session adds positions (POSITIONS=5,13,17) or extends finished ones (EXTEND=1).
 # A SIGTERM (the timeout below, sized to fit the device budget) still leaves a checkpoint.
@@ -13,7 +14,7 @@
 # DEVICE=cpu with a tiny MINUTES checks the script on a machine without a GPU.
 set -u
 MIN=${1:-1.5}
-POSITIONS=${POSITIONS:-1,9,10}  # below the floor on CPU; 3 x 1.5 min fits one 600-s device call
+POSITIONS=${POSITIONS:-1,9,10}  # the weakest after CPU training; 3 x 1.5 min fits one 600-s device call
 DEVICE=${DEVICE:-cuda}
 OUT=${OUT:?set OUT (the device tool sets it)}
 DATA=${DATA:-.gpu/cifar10-jpeg}
