@@ -74,13 +74,14 @@ export const SEARCH_DEFAULTS = {
   /** One-sided Wilson bound quantile of the racing rule. */
   racingZ: 1.96,
   /**
-   * Per space: the extended one adds the strongest two-stage baseline measured at the default
-   * scenario, HWNAS then each architecture's fastest (split, bottleneck no narrower than C/8):
-   * 5 seeds at 10 Mbit/s / 30 ms, its test HV 15.55 against 15.05 (C/4) and 14.97 (C/2).
+   * Per space: the extended one adds the two-stage baseline that validation picks at the default
+   * scenario, HWNAS then each architecture's fastest (split, bottleneck no narrower than C/2): on
+   * the 2×2-patch store, 5 seeds at 10 Mbit/s / 30 ms, validation HV 15.59 against 15.42 (C/16),
+   * 15.38 (C/4) and 15.28 (C/8) (paper-extended-grid-v3; on the first 1×1 store C/8 was picked).
    */
   baselines: {
     fbnet: 'hwnas(surrogate=true),fixed-architectures',
-    extended: 'hwnas(surrogate=true),hwnas(surrogate=true,max-bottleneck=3),fixed-architectures',
+    extended: 'hwnas(surrogate=true),hwnas(surrogate=true,max-bottleneck=1),fixed-architectures',
   },
 } as const;
 
