@@ -3,7 +3,9 @@
 For each subnet: per-subnet BN recalibration on --recal-images training images (all BNs in
 batch-statistics mode, averaged over batches as bn.py / workers/bn_statistics.ts do; the
 bottleneck's BNs are recalibrated in the same pass, fed the clean split tensor), then on the
-first --images CIFAR-10 test images: the unsplit accuracy, the plain int8 payload at each
+first --images CIFAR-10 test images (or, with --image-set validation, the first --images of the
+store's held-out validation images, which no trainer sees: for choosing which modules to ship
+without looking at test images): the unsplit accuracy, the plain int8 payload at each
 position (c = C) and every bottleneck under two choices for its own BNs — ``trained`` (the
 running statistics stored with it) and ``recal`` (recalibrated with the subnet).
 
@@ -114,6 +116,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--archs", nargs="+", default=DEFAULT_ARCHS)
     p.add_argument("--positions", help="comma-separated subset of the trained positions")
     p.add_argument("--images", type=int, default=2000)
+    p.add_argument("--image-set", choices=["test", "validation"], default="test",
+                   help="test images (for reports) or the held-out validation images (for choices)")
     p.add_argument("--recal-images", type=int, default=500)
     p.add_argument("--batch", type=int, default=250)
     p.add_argument("--threads", type=int, default=2)
@@ -142,7 +146,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     splits = load_cifar(resolve_data_dir(a.data_dir), int(manifest["split"]["seed"]),
                         int(manifest["split"]["validationPerClass"]), with_test=True)
     assert splits.test_x is not None and splits.test_y is not None
-    tx, ty = splits.test_x[: a.images], torch.from_numpy(splits.test_y[: a.images])
+    if a.image_set == "test":
+        tx, ty = splits.test_x[: a.images], torch.from_numpy(splits.test_y[: a.images])
+    else:
+        tx, ty = splits.val_x[: a.images], torch.from_numpy(splits.val_y[: a.images])
     if a.calibration == "random":
         g = torch.Generator().manual_seed(12345)
         ridx = torch.randperm(len(splits.train_y), generator=g)[: a.recal_images].numpy()
@@ -158,7 +165,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     shapes = {s: tuple(model.split_head(cal[0][:1], [0] * len(model.layers), s).shape[1:]) for s in positions}
 
     report: Dict[str, Any] = {"store": repo_relative(a.store), "checkpoint": a.checkpoint and repo_relative(a.checkpoint), "images": len(ty),
-                              "recalImages": len(ridx), "calibration": a.calibration, "training": train_info,
+                              "imageSet": a.image_set, "recalImages": len(ridx), "calibration": a.calibration, "training": train_info,
                               "archs": {}, "shapes": {str(s): list(shapes[s]) for s in positions}}
     for name, arch in archs.items():
         t0 = time.time()

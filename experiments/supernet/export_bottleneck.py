@@ -6,14 +6,19 @@ unless the checkpoint has the same (split, width). Atomic (store.write_store).
 
     /usr/bin/python3 experiments/supernet/export_bottleneck.py \\
         --checkpoint experiments/supernet/checkpoints/bottleneck/cpu/checkpoint.pt \\
-        --store experiments/supernet/store/fbnet-cifar10.json [--out OTHER] [--positions 1,10]
+        --store experiments/supernet/store/fbnet-cifar10.json [--out OTHER] [--positions 1,10] \\
+        [--leave-out 18/92,21/92 --leave-out-reason "..."]
+
+--leave-out drops (split, width) pairs from the output, whether from the checkpoint or already in
+the store, and records them with the reason in the manifest (training.bottlenecks.leftOut): the
+extended space then decodes those genes to "none", as for any untrained pair.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 import torch
 
@@ -31,6 +36,18 @@ RECIPE = ("frozen supernet (batch-statistics BN per subnet); per (split, width) 
           "loss KL(unsplit || split) at T = 1 + ce_weight x cross-entropy; Adam, warm-up + cosine")
 
 
+def parse_pairs(text: str) -> Set[Tuple[int, int]]:
+    """"18/92,21/92" -> {(18, 92), (21, 92)}."""
+    out: Set[Tuple[int, int]] = set()
+    for part in filter(None, (t.strip() for t in text.split(","))):
+        try:
+            sp, w = part.split("/")
+            out.add((int(sp), int(w)))
+        except ValueError:
+            raise SystemExit(f"--leave-out: {part!r} is not split/width")
+    return out
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--checkpoint", required=True, help="bottleneck.py checkpoint.pt")
@@ -38,6 +55,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--out", help="output store (default: replace --store)")
     p.add_argument("--positions", help="comma-separated subset of the checkpoint's positions")
     p.add_argument("--dtype", choices=["float16", "float32"], default="float16")
+    p.add_argument("--leave-out", default="", help="comma-separated split/width pairs not to ship, e.g. 18/92,21/92")
+    p.add_argument("--leave-out-reason", default="", help="why (recorded in the manifest; required with --leave-out)")
     p.add_argument("--include-unfinished", action="store_true",
                    help="also export positions whose budget is not used up")
     a = p.parse_args(argv)
@@ -52,6 +71,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         raise SystemExit(f"{a.checkpoint} was trained on another supernet store "
                          f"(sha256 {state.get('store_sha256')}, this one {supernet_sha})")
     keep = {int(s) for s in a.positions.split(",")} if a.positions else None
+    left_out = parse_pairs(a.leave_out)
+    if left_out and not a.leave_out_reason.strip():
+        raise SystemExit("--leave-out needs --leave-out-reason")
     cfg = state["config"]
     new: Dict[Tuple[int, int], Tuple[Bottleneck, Dict[str, Any]]] = {}
     for key, rec in state["positions"].items():
@@ -71,7 +93,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     "ceWeight": first["ce_weight"], "widthsPerStep": len(rec["divisors"])}
             if rec.get("cycles"):  # later cycles (bottleneck.py --new-cycle), each with its own batch
                 info["cycles"] = [{k: c[k] for k in ("startStep", "startSeconds", "batch")} for c in rec["cycles"]]
-            new[(s, w)] = (b, info)
+            if (s, w) not in left_out:
+                new[(s, w)] = (b, info)
     if not new:
         raise SystemExit("nothing to export")
 
@@ -79,7 +102,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     out_tensors: List[Tuple[str, torch.Tensor]] = [
         (e["name"], tensors[e["name"]]) for e in manifest["tensors"] if not e["name"].startswith(BOTTLENECK_PREFIX)]
     for b in manifest.get("bottlenecks", []):  # kept ones first, in their order
-        if (int(b["split"]), int(b["width"])) in new:
+        if (int(b["split"]), int(b["width"])) in new or (int(b["split"]), int(b["width"])) in left_out:
             continue
         entries.append(b)
         out_tensors += [(n, tensors[n]) for n in bottleneck_tensor_names(b["prefix"])]
@@ -93,6 +116,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     entries.sort(key=lambda e: (int(e["split"]), -int(e["width"])))
     training = dict(manifest.get("training", {}))
     training["bottlenecks"] = {"recipe": RECIPE, "supernetSha256": supernet_sha}
+    if left_out:
+        training["bottlenecks"]["leftOut"] = {"pairs": [{"split": s, "width": w} for s, w in sorted(left_out)],
+                                              "reason": a.leave_out_reason.strip()}
     out = a.out or a.store
     m = write_store(out_tensors, space, out, a.dtype, training, manifest.get("split"),
                     indent=1, bottlenecks=entries)
