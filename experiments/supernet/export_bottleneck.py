@@ -18,15 +18,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
+import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bottleneck import load_state  # noqa: E402
 from bottleneck_model import Bottleneck, store_prefix, width_of  # noqa: E402
 from model import SpaceConfig  # noqa: E402
-from store import BOTTLENECK_PREFIX, bottleneck_tensor_names, read_store, write_store  # noqa: E402
+from store import ALIGN, BOTTLENECK_PREFIX, DTYPES, bottleneck_tensor_names, read_store, write_store  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RECIPE = ("frozen supernet (batch-statistics BN per subnet); per (split, width) encoder + BN (1x1 conv, "
@@ -34,6 +35,22 @@ RECIPE = ("frozen supernet (batch-statistics BN per subnet); per (split, width) 
           "straight-through estimator, decoder + BN (1x1 conv, or a 2x2 transposed conv of stride 2); "
           "PCA start (per pixel, or of 2x2 patches); one uniformly random subnet per step, all widths on the same augmented batch; "
           "loss KL(unsplit || split) at T = 1 + ce_weight x cross-entropy; Adam, warm-up + cosine")
+
+
+def fail(message: str) -> int:
+    """Bad input: one line on stderr, exit status 2, nothing written."""
+    print(f"export_bottleneck.py: {message}", file=sys.stderr)
+    return 2
+
+
+def bin_bytes(tensors: Iterable[torch.Tensor], dtype: str) -> int:
+    """Size of the .bin write_store would write (tensors in order, each aligned to ALIGN)."""
+    item = np.dtype(DTYPES[dtype]).itemsize
+    offset = 0
+    for t in tensors:
+        offset += (-offset) % ALIGN
+        offset += t.numel() * item
+    return offset
 
 
 def parse_pairs(text: str) -> Set[Tuple[int, int]]:
@@ -44,7 +61,8 @@ def parse_pairs(text: str) -> Set[Tuple[int, int]]:
             sp, w = part.split("/")
             out.add((int(sp), int(w)))
         except ValueError:
-            raise SystemExit(f"--leave-out: {part!r} is not split/width")
+            print(f"export_bottleneck.py: --leave-out: {part!r} is not split/width", file=sys.stderr)
+            raise SystemExit(2)
     return out
 
 
@@ -57,6 +75,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--dtype", choices=["float16", "float32"], default="float16")
     p.add_argument("--leave-out", default="", help="comma-separated split/width pairs not to ship, e.g. 18/92,21/92")
     p.add_argument("--leave-out-reason", default="", help="why (recorded in the manifest; required with --leave-out)")
+    p.add_argument("--max-bytes", type=int, default=25_000_000,
+                   help="refuse to write a .bin larger than this (a committed store stays under 25 MB; "
+                        "leave modules out with --leave-out, or raise it for a store you do not commit)")
     p.add_argument("--include-unfinished", action="store_true",
                    help="also export positions whose budget is not used up")
     a = p.parse_args(argv)
@@ -73,7 +94,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     keep = {int(s) for s in a.positions.split(",")} if a.positions else None
     left_out = parse_pairs(a.leave_out)
     if left_out and not a.leave_out_reason.strip():
-        raise SystemExit("--leave-out needs --leave-out-reason")
+        return fail("--leave-out needs --leave-out-reason")
     cfg = state["config"]
     new: Dict[Tuple[int, int], Tuple[Bottleneck, Dict[str, Any]]] = {}
     for key, rec in state["positions"].items():
@@ -114,6 +135,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         entries.append({**entry, "training": info})
         out_tensors += list(b.store_tensors(prefix))
     entries.sort(key=lambda e: (int(e["split"]), -int(e["width"])))
+    size = bin_bytes((t for _, t in out_tensors), a.dtype)
+    if size > a.max_bytes:
+        return fail(f"the store would be {size:,} bytes, over --max-bytes {a.max_bytes:,}: "
+                    f"leave modules out with --leave-out split/width,...")
     training = dict(manifest.get("training", {}))
     training["bottlenecks"] = {"recipe": RECIPE, "supernetSha256": supernet_sha}
     if left_out:
