@@ -14,7 +14,7 @@ import { deviceOnlyStrategy } from '../../problems/nasc/baselines/device_only.js
 import { hwnasStrategy } from '../../problems/nasc/baselines/hwnas.js';
 import { serverOnlyStrategy } from '../../problems/nasc/baselines/server_only.js';
 import { twoStageStrategy } from '../../problems/nasc/baselines/two_stage.js';
-import { NASC_ALGORITHM_DEFAULTS, nascAlgorithm } from '../../problems/nasc/nasc_algorithm.js';
+import { INITIAL_SAMPLINGS, NASC_ALGORITHM_DEFAULTS, nascAlgorithm } from '../../problems/nasc/nasc_algorithm.js';
 import { NascProblem } from '../../problems/nasc/problem.js';
 import type { AlgorithmFactory, AlgorithmSettings } from '../plugin_types.js';
 
@@ -48,6 +48,7 @@ export function registerNascStrategies(algorithms: Registry<AlgorithmFactory>): 
         { name: 'screening', description: 'evaluate only genomes not provably over the latency bound', type: 'boolean' },
         { name: 'surrogate', description: 'screen 10x offspring by predicted accuracy (boosted trees; latency and the bound are exact), evaluate the most promising', type: 'boolean' },
         { name: 'max-bottleneck', description: 'extended space: narrowest bottleneck level the search may propose (1 C/2, 2 C/4, 3 C/8, 4 C/16; narrower genes are clamped)', type: 'integer', min: 1, max: 4 },
+        { name: 'init', description: 'initial population: uniform (default) | size-stratified (each network its own skip probability, so sizes spread from tiny to all-conv)', type: 'choice', choices: INITIAL_SAMPLINGS },
       ],
       create: (problem, settings, rng) => {
         const p = nascProblemOf('nasc', problem);
@@ -63,6 +64,7 @@ export function registerNascStrategies(algorithms: Registry<AlgorithmFactory>): 
             ...(typeof params.screening === 'boolean' ? { feasibilityScreening: params.screening } : {}),
             ...(params.surrogate === true ? { surrogate: true } : {}),
             ...(typeof params['max-bottleneck'] === 'number' ? { maxBottleneckLevel: params['max-bottleneck'] } : {}),
+            ...(params.init === 'size-stratified' ? { initialSampling: 'size-stratified' as const } : {}),
             ...(settings.initialGenomes === undefined ? {} : { initialGenomes: settings.initialGenomes }),
           },
           rng,

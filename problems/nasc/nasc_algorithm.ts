@@ -29,6 +29,7 @@ import { DEFAULT_SPLIT_REPAIR, splitRepair, type SplitRepairName } from './best_
 import type { NascInfo, NascProblem } from './problem.js';
 import { BOTTLENECK_GENE, SPLIT_GENE } from './search_space.js';
 import { BOTTLENECK_LEVELS } from './bottleneck.js';
+import { SizeStratifiedSampling } from './size_stratified_sampling.js';
 
 /** Defaults, measured on the NASC problem (see README "split operators"). */
 export const NASC_ALGORITHM_DEFAULTS = {
@@ -63,7 +64,16 @@ export interface NascAlgorithmOptions {
    * all). Narrower genes are clamped to it before evaluation, as hwnas(max-bottleneck=N) deploys.
    */
   readonly maxBottleneckLevel?: number;
+  /**
+   * How the initial population is drawn (before screening): 'uniform' (default) or
+   * 'size-stratified' (each network its own skip probability, so sizes spread from tiny to
+   * all-conv; size_stratified_sampling.ts).
+   */
+  readonly initialSampling?: InitialSamplingName;
 }
+
+export const INITIAL_SAMPLINGS = ['uniform', 'size-stratified'] as const;
+export type InitialSamplingName = (typeof INITIAL_SAMPLINGS)[number];
 
 export function nascAlgorithm(problem: NascProblem, options: NascAlgorithmOptions, rng: Rng): GenerationalAlgorithm<NascInfo> {
   const d = NASC_ALGORITHM_DEFAULTS;
@@ -93,6 +103,7 @@ export function nascAlgorithm(problem: NascProblem, options: NascAlgorithmOption
       variation: splitReset.length === 0 ? mixed : new VariationThenMutation(mixed, splitReset),
       repair,
       duplicateScope: 'archive',
+      ...(options.initialSampling === 'size-stratified' ? { sampling: new SizeStratifiedSampling() } : {}),
       ...(screening === undefined ? {} : { screening }),
       ...(options.initialGenomes === undefined ? {} : { initialGenomes: options.initialGenomes }),
     },
