@@ -79,6 +79,7 @@ export function registerNascStrategies(algorithms: Registry<AlgorithmFactory>): 
             ...population(s),
             ...(typeof s.parameters?.['max-bottleneck'] === 'number' ? { maxBottleneckLevel: s.parameters['max-bottleneck'] } : {}),
             ...(s.parameters?.surrogate === true ? { surrogate: true } : {}),
+            ...(s.parameters?.init === 'size-stratified' ? { initialSampling: 'size-stratified' as const } : {}),
           },
           rng,
         ),
@@ -86,6 +87,7 @@ export function registerNascStrategies(algorithms: Registry<AlgorithmFactory>): 
       parameters: [
         { name: 'max-bottleneck', description: 'extended space: narrowest bottleneck level the deployment may use (0 none, 1 C/2, 2 C/4, 3 C/8, 4 C/16)', type: 'integer', min: 0, max: 4 },
         { name: 'surrogate', description: 'screen 10x offspring by predicted accuracy as nasc(surrogate=true) does (device latency and the bound are exact)', type: 'boolean' },
+        { name: 'init', description: 'initial architectures: uniform (default) | size-stratified (as nasc(init=size-stratified))', type: 'choice', choices: INITIAL_SAMPLINGS },
       ],
     })
     .register({

@@ -61,5 +61,7 @@ describe('SizeStratifiedSampling', () => {
   it('is the nasc strategy\'s init=size-stratified; other values are refused', () => {
     assert.deepEqual(parsePluginSpec(algorithms, 'nasc(init=size-stratified)').parameters, { init: 'size-stratified' });
     assert.throws(() => parsePluginSpec(algorithms, 'nasc(init=sandwich)'), /init must be one of uniform, size-stratified/);
+    // The baselines that search architectures can start the same way (a fair comparison).
+    assert.deepEqual(parsePluginSpec(algorithms, 'hwnas(init=size-stratified)').parameters, { init: 'size-stratified' });
   });
 });

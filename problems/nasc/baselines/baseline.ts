@@ -17,9 +17,10 @@ import { FeasibilityScreening } from '../../../operators/screening/feasibility_s
 import { SurrogateScreening } from '../../../operators/screening/surrogate_screening.js';
 import { MixedVariation } from '../../../operators/variation/mixed_variation.js';
 import type { PayloadPrecision } from '../accuracy_oracle.js';
-import { INITIAL_OVERSAMPLING, NASC_ALGORITHM_DEFAULTS } from '../nasc_algorithm.js';
+import { INITIAL_OVERSAMPLING, NASC_ALGORITHM_DEFAULTS, type InitialSamplingName } from '../nasc_algorithm.js';
 import type { NascInfo, NascProblem } from '../problem.js';
 import { MAX_SPLIT, checkArchitecture, nascSearchSpace, type DecodedGenome } from '../search_space.js';
+import { SizeStratifiedSampling } from '../size_stratified_sampling.js';
 
 /** Settings every baseline strategy takes (the rest is fixed by its definition). */
 export interface BaselineOptions {
@@ -30,6 +31,8 @@ export interface BaselineOptions {
    * NASC then differs only in what is searched.
    */
   readonly surrogate?: boolean;
+  /** Initial architectures: uniform (default) or size-stratified, as nasc(init=…) offers. */
+  readonly initialSampling?: InitialSamplingName;
 }
 
 /** The inner genome of a searching baseline: 22 layer genes (the architecture). */
@@ -45,6 +48,7 @@ export function innerNsga2<Info>(name: string, options: BaselineOptions, rng: Rn
       populationSize: options.populationSize ?? d.populationSize,
       variation: new MixedVariation({ mutationProb: d.mutationProb, crossoverProb: d.crossoverProb }),
       duplicateScope: 'archive',
+      ...(options.initialSampling === 'size-stratified' ? { sampling: new SizeStratifiedSampling() } : {}),
       ...(screening === undefined ? {} : { screening }),
     },
     rng,
