@@ -81,14 +81,15 @@ export const SEARCH_DEFAULTS = {
   racingZ: 1.96,
   /**
    * Per space: the extended one adds the two-stage baseline that validation picks at the default
-   * scenario, HWNAS then each architecture's fastest (split, bottleneck no narrower than C/16): on
-   * the shipped 23-module patch store, 5 seeds at 10 Mbit/s / 30 ms, validation HV 15.42 against
-   * 15.28 (C/8), 14.29 (C/4) and 13.89 (C/2) (paper-extended-grid-v4; C/2 on the 28-module store,
-   * C/8 on the first 1×1 store).
+   * scenario, and both HWNAS baselines start from the same size-stratified population as the
+   * search (a like-for-like comparison): HWNAS then each architecture's fastest (split,
+   * bottleneck no narrower than C/8). At 10 Mbit/s / 30 ms, 5 seeds, validation HV 17.44 against
+   * 17.00 (C/16, stratified), 15.51 (plain, stratified) and ≤ 15.42 for the uniform starts
+   * (paper-extended-init-30ms-10mbit; C/16 among uniform starts, C/2 on the 28-module store).
    */
   baselines: {
     fbnet: 'hwnas(surrogate=true),fixed-architectures',
-    extended: 'hwnas(surrogate=true),hwnas(surrogate=true,max-bottleneck=4),fixed-architectures',
+    extended: 'hwnas(surrogate=true,init=size-stratified),hwnas(surrogate=true,max-bottleneck=3,init=size-stratified),fixed-architectures',
   },
 } as const;
 
