@@ -18,16 +18,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
-import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bottleneck import load_state  # noqa: E402
 from bottleneck_model import Bottleneck, store_prefix, width_of  # noqa: E402
 from model import SpaceConfig  # noqa: E402
-from store import ALIGN, BOTTLENECK_PREFIX, DTYPES, bottleneck_tensor_names, read_store, write_store  # noqa: E402
+from store import BOTTLENECK_PREFIX, bin_bytes, bottleneck_tensor_names, read_store, write_store  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RECIPE = ("frozen supernet (batch-statistics BN per subnet); per (split, width) encoder + BN (1x1 conv, "
@@ -41,16 +40,6 @@ def fail(message: str) -> int:
     """Bad input: one line on stderr, exit status 2, nothing written."""
     print(f"export_bottleneck.py: {message}", file=sys.stderr)
     return 2
-
-
-def bin_bytes(tensors: Iterable[torch.Tensor], dtype: str) -> int:
-    """Size of the .bin write_store would write (tensors in order, each aligned to ALIGN)."""
-    item = np.dtype(DTYPES[dtype]).itemsize
-    offset = 0
-    for t in tensors:
-        offset += (-offset) % ALIGN
-        offset += t.numel() * item
-    return offset
 
 
 def parse_pairs(text: str) -> Set[Tuple[int, int]]:

@@ -32,6 +32,16 @@ def store_paths(path: str | Path) -> Tuple[Path, Path]:
     return base.with_name(base.name + ".bin"), base.with_name(base.name + ".json")
 
 
+def bin_bytes(tensors: Iterable[torch.Tensor], dtype: str) -> int:
+    """Size of the .bin write_store writes (tensors in order, each aligned to ALIGN)."""
+    item = np.dtype(DTYPES[dtype]).itemsize
+    offset = 0
+    for t in tensors:
+        offset += (-offset) % ALIGN
+        offset += t.numel() * item
+    return offset
+
+
 def write_store(tensors: Iterable[Tuple[str, torch.Tensor]], space: SpaceConfig, path: str | Path,
                 dtype: str = "float16", training: Optional[Dict[str, Any]] = None,
                 split: Optional[Dict[str, Any]] = None,
