@@ -24,7 +24,7 @@ function reproduce(args: string[]) {
 
 test('reproduce paper compares with plain HWNAS when it runs, else with the first HWNAS variant listed', () => {
   assert.equal(defaultReference(['nasc', 'hwnas', 'hwnas(max-bottleneck=1)']), 'hwnas');
-  assert.equal(defaultReference(splitSpecList(PAPER_DEFAULTS.extendedStrategies)), 'hwnas(surrogate=true)');
+  assert.equal(defaultReference(splitSpecList(PAPER_DEFAULTS.extendedStrategies)), 'hwnas(surrogate=true,init=size-stratified)');
   // none listed: the plain name, which the study then refuses as absent, naming --strategies
   assert.equal(defaultReference(['nasc', 'random']), 'hwnas');
 });

@@ -52,13 +52,14 @@ export const PAPER_DEFAULTS = {
   pop: 20,
   strategies: 'nasc,hwnas,nasc(split-repair=none)',
   /**
-   * In the extended space: NASC against HWNAS deployed at its best plain split, or also with a
-   * trained bottleneck no narrower than C/4 or C/8 (the stronger two-stage baselines: C/2 loses to
-   * C/4 in 10 of 12 cells of the grid), and NASC whose bottleneck genomes are placed at their fastest
-   * trained cut (split-repair=deployment, the two-stage method's placement rule); all with the same
-   * surrogate screening, as the main job runs NASC and its HWNAS baseline.
+   * In the extended space, like for like (grid-v5): every method starts from the size-stratified
+   * initial population and screens offspring with the same surrogate. HWNAS deployed at its best
+   * plain split, and the two-stage HWNAS + C/8 and + C/16 (validation picked one of these two in
+   * 27 of 29 cell-seeds of grid-v4 among all five widths; never C/4), against NASC whose bottleneck
+   * genomes are placed at their fastest trained cut (split-repair=deployment, the main job's method).
    */
-  extendedStrategies: 'nasc(surrogate=true),hwnas(surrogate=true),hwnas(surrogate=true,max-bottleneck=2),hwnas(surrogate=true,max-bottleneck=3),nasc(surrogate=true,split-repair=deployment)',
+  extendedStrategies:
+    'hwnas(surrogate=true,init=size-stratified),hwnas(surrogate=true,max-bottleneck=3,init=size-stratified),hwnas(surrogate=true,max-bottleneck=4,init=size-stratified),nasc(surrogate=true,split-repair=deployment,init=size-stratified)',
   reference: 'hwnas',
 } as const;
 
