@@ -49,7 +49,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from data import augment_batched, load_cifar, normalise, resolve_data_dir  # noqa: E402
-from model import NUM_CANDIDATES, SpaceConfig, Supernet  # noqa: E402
+from model import NUM_CANDIDATES, SKIP, SpaceConfig, Supernet  # noqa: E402
 from bottleneck_model import DIVISORS, Bottleneck, pca_init, width_of  # noqa: E402
 from store import load_store_model  # noqa: E402
 
@@ -119,6 +119,8 @@ DEFAULTS: Dict[str, Any] = {
     "divisors": list(DIVISORS), "steps": None, "minutes": None, "device": "cpu", "threads": 2,
     "seed": 0, "batch": 64, "lr": 1e-3, "warmup": 0.05, "ce_weight": 0.25,
     "pca_batches": 8, "ckpt_minutes": 5.0, "log_every": 10,
+    # share of steps whose subnet has the skip candidate at layer s-1 (else uniform, 1 in 9)
+    "skip_before_split": 0.0,
     # 2x2-patch encoder/decoder (bottleneck_model.py); positions started before it existed are 1x1
     "patch": 2,
 }
@@ -185,6 +187,10 @@ def parse_args(argv: Optional[Sequence[str]]) -> Tuple[Dict[str, Any], Dict[str,
     a("--pca-batches", type=int)
     a("--patch", type=int, choices=[1, 2],
       help="encoder form of new positions: 1 = 1x1 conv, 2 = 2x2 patches (default; same payload)")
+    a("--skip-before-split", type=float,
+      help="share of steps whose random subnet takes the skip candidate at layer s-1 (default 0: "
+           "uniform, 1 in 9); at stage-first layers that skip is a 1x1 conv + ReLU whose non-negative "
+           "output the bottleneck otherwise rarely sees")
     a("--ckpt-minutes", type=float)
     a("--log-every", type=int)
     a("--extend", action="store_true", help="apply a new budget to finished positions too")
@@ -225,6 +231,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for d in cfg["divisors"]:
         if d < 1:
             raise SystemExit(f"divisor {d} must be >= 1")
+    if not 0.0 <= float(cfg["skip_before_split"]) <= 1.0:
+        raise SystemExit(f"--skip-before-split must be in [0, 1], got {cfg['skip_before_split']}")
 
     torch.set_num_threads(int(cfg["threads"]))
     try:
@@ -269,9 +277,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         x = normalise(augment_batched(train_x[idx], ag)).contiguous(memory_format=torch.channels_last)
         return x, train_y[idx]
 
-    def random_arch(step_seed: int) -> List[int]:
+    def random_arch(step_seed: int, split: Optional[int] = None) -> List[int]:
         g = torch.Generator().manual_seed(step_seed)
-        return torch.randint(0, NUM_CANDIDATES, (n_layers,), generator=g).tolist()
+        arch = torch.randint(0, NUM_CANDIDATES, (n_layers,), generator=g).tolist()
+        share = float(cfg["skip_before_split"])
+        # drawn only when asked for, so runs without the option keep their old subnet sequence
+        if split is not None and share > 0 and float(torch.rand((), generator=g)) < share:
+            arch[split - 1] = SKIP
+        return arch
 
     log = open(run_dir / "log.jsonl", "a")
     with open(run_dir / "config.json", "w") as fh:
@@ -356,7 +369,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             t0 = time.time()
             ss = ((seed * 1_000_003 + split) * 1_000_003 + rec["step"]) * 4
             x, y = images(ss + 1, batch)
-            arch = random_arch(ss)
+            arch = random_arch(ss, split)
             lr = lr_at(progress(), float(cfg["lr"]), float(cfg["warmup"]))
             for g in opt.param_groups:
                 g["lr"] = lr
