@@ -119,7 +119,7 @@ DEFAULTS: Dict[str, Any] = {
     "divisors": list(DIVISORS), "steps": None, "minutes": None, "device": "cpu", "threads": 2,
     "seed": 0, "batch": 64, "lr": 1e-3, "warmup": 0.05, "ce_weight": 0.25,
     "pca_batches": 8, "ckpt_minutes": 5.0, "log_every": 10,
-    # share of steps whose subnet has the skip candidate at layer s-1 (else uniform, 1 in 9)
+    # share of steps whose subnet is forced to the skip candidate at layer s-1 (else uniform)
     "skip_before_split": 0.0,
     # 2x2-patch encoder/decoder (bottleneck_model.py); positions started before it existed are 1x1
     "patch": 2,
@@ -188,9 +188,9 @@ def parse_args(argv: Optional[Sequence[str]]) -> Tuple[Dict[str, Any], Dict[str,
     a("--patch", type=int, choices=[1, 2],
       help="encoder form of new positions: 1 = 1x1 conv, 2 = 2x2 patches (default; same payload)")
     a("--skip-before-split", type=float,
-      help="share of steps whose random subnet takes the skip candidate at layer s-1 (default 0: "
-           "uniform, 1 in 9); at stage-first layers that skip is a 1x1 conv + ReLU whose non-negative "
-           "output the bottleneck otherwise rarely sees")
+      help="share of steps whose random subnet is forced to the skip candidate at layer s-1 (default "
+           "0; the uniform draw picks it 1 in 9 anyway, so 0.33 gives 41 %%); at stage-first layers "
+           "that skip is a 1x1 conv + ReLU whose non-negative output the bottleneck otherwise rarely sees")
     a("--ckpt-minutes", type=float)
     a("--log-every", type=int)
     a("--extend", action="store_true", help="apply a new budget to finished positions too")
