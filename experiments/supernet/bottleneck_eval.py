@@ -119,7 +119,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--image-set", choices=["test", "validation"], default="test",
                    help="test images (for reports) or the held-out validation images (for choices)")
     p.add_argument("--recal-images", type=int, default=500)
-    p.add_argument("--batch", type=int, default=250)
+    p.add_argument("--batch", type=int, default=250,
+                   help="images per recalibration batch (BN statistics are averaged over batches, so "
+                        "this changes them: `nasc accuracy` calibrates in batches of 100)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--bottleneck-bn", nargs="+", choices=["trained", "recal"], default=["trained", "recal"],
                    help="statistics of the bottleneck's own BNs: stored (trained) and/or recalibrated")
@@ -127,7 +129,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--calibration", choices=["random", "first"], default="random",
                    help="random: --recal-images random training images (seed 12345); first: the first "
                         "ones outside the validation split in record order, in batches of --batch "
-                        "(what `nasc accuracy` uses, for a parity check)")
+                        "(what `nasc accuracy` uses: for a parity check pass --recal-images 250 --batch 100)")
     p.add_argument("--out", help="JSON report")
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
