@@ -59,7 +59,8 @@ export function drawSearchPlots(dir: string, r: SearchResults): string[] {
   files.push(
     ...writePlot(path.join(dir, 'latency_breakdown'), {
       title: 'Latency breakdown of the front (sorted by total latency)',
-      width: 720,
+      // ≈ 34 px a bar keeps the two-line "s=18 / c=11" tick labels apart on long fronts.
+      width: Math.max(720, 60 + 34 * r.front.length),
       // Bottleneck widths go on a second tick line: room for it above the axis label.
       ...(r.front.some((p) => (p.bottleneck ?? 0) > 0) ? { height: 400, marginBottom: 52 } : { height: 380 }),
       x: { label: 'front point (s = split, c = bottleneck width)', tickFormat: (i: number) => `s=${r.front[i]?.split ?? ''}${(r.front[i]?.bottleneck ?? 0) > 0 ? `\nc=${r.front[i]?.bottleneck}` : ''}` },
