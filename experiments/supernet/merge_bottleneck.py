@@ -62,6 +62,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             merged["positions"][k] = rec
         merged["config"] = state["config"]
         sources.append(f"{path}: {','.join(keys)}")
+    # Where the data and checkpoints were on the training machine means nothing elsewhere, and a
+    # committed checkpoint carries no machine paths (bottleneck.py ignores both on resume).
+    for cfg in [merged.get("config")] + [rec.get("config") for rec in merged["positions"].values()]:
+        if isinstance(cfg, dict):
+            cfg.update({k: None for k in ("data_dir", "checkpoint_dir") if k in cfg})
     if a.slim:
         for rec in merged["positions"].values():
             rec["optimizer"] = None
