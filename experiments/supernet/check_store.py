@@ -83,38 +83,52 @@ def relu(x: Array) -> Array:
 
 def forward(man: dict, t: Dict[str, Array], images_u8: Array, arch: Sequence[int],
             stop: int | None = None) -> Array:
-    sp = man["space"]
-    eps = sp["bnEps"]
+    """The logits, or with ``stop`` the tensor after that many layers."""
     mean = np.array(man["normalization"]["mean"])[None, :, None, None]
     std = np.array(man["normalization"]["std"])[None, :, None, None]
     x = (images_u8.astype(np.float64) / 255 - mean) / std
-    x = relu(bn(conv(x, t["stem.conv.weight"]), t, "stem.bn", eps))
+    x = relu(bn(conv(x, t["stem.conv.weight"]), t, "stem.bn", man["space"]["bnEps"]))
+    x = run_layers(man, t, x, arch, 0, stop)
+    return x if stop is not None and stop <= num_layers(man) else classify(man, t, x)
+
+
+def num_layers(man: dict) -> int:
+    return sum(st["layers"] for st in man["space"]["stages"])
+
+
+def run_layers(man: dict, t: Dict[str, Array], x: Array, arch: Sequence[int], start: int,
+               stop: int | None) -> Array:
+    """Layers ``start`` .. ``stop`` - 1 (all from ``start`` when ``stop`` is None) of the subnet."""
+    sp = man["space"]
+    eps = sp["bnEps"]
     cin = sp["stemChannels"]
     layer = 0
     for st in sp["stages"]:
         for k in range(st["layers"]):
-            if stop is not None and layer >= stop:
-                return x
             cout, s = st["channels"], (st["stride"] if k == 0 else 1)
-            cand = sp["candidates"][arch[layer]]
-            p = f"layers.{layer}.{arch[layer]}"
-            if cand["name"] == "skip":
-                if not (cin == cout and s == 1):
-                    x = relu(bn(conv(x, t[p + ".conv.weight"], stride=s), t, p + ".bn", eps))
-            else:
-                g = cand["groups"]
-                y = relu(bn(conv(x, t[p + ".pw1.weight"], groups=g), t, p + ".bn1", eps))
-                if g > 1:
-                    n_, m, h, w = y.shape
-                    y = y.reshape(n_, g, m // g, h, w).transpose(0, 2, 1, 3, 4).reshape(n_, m, h, w)
-                y = relu(bn(dwconv(y, t[p + ".dw.weight"], s), t, p + ".bn2", eps))
-                y = bn(conv(y, t[p + ".pw2.weight"], groups=g), t, p + ".bn3", eps)
-                x = y + x if (cin == cout and s == 1) else y
+            if start <= layer and (stop is None or layer < stop):
+                cand = sp["candidates"][arch[layer]]
+                p = f"layers.{layer}.{arch[layer]}"
+                if cand["name"] == "skip":
+                    if not (cin == cout and s == 1):
+                        x = relu(bn(conv(x, t[p + ".conv.weight"], stride=s), t, p + ".bn", eps))
+                else:
+                    g = cand["groups"]
+                    y = relu(bn(conv(x, t[p + ".pw1.weight"], groups=g), t, p + ".bn1", eps))
+                    if g > 1:
+                        n_, m, h, w = y.shape
+                        y = y.reshape(n_, g, m // g, h, w).transpose(0, 2, 1, 3, 4).reshape(n_, m, h, w)
+                    y = relu(bn(dwconv(y, t[p + ".dw.weight"], s), t, p + ".bn2", eps))
+                    y = bn(conv(y, t[p + ".pw2.weight"], groups=g), t, p + ".bn3", eps)
+                    x = y + x if (cin == cout and s == 1) else y
             cin = cout
             layer += 1
-    if stop is not None and layer >= stop:
-        return x
-    x = relu(bn(conv(x, t["head.conv.weight"]), t, "head.bn", eps)).mean(axis=(2, 3))
+    return x
+
+
+def classify(man: dict, t: Dict[str, Array], x: Array) -> Array:
+    """Head conv, global average pool and classifier."""
+    x = relu(bn(conv(x, t["head.conv.weight"]), t, "head.bn", man["space"]["bnEps"])).mean(axis=(2, 3))
     return x @ t["classifier.weight"].T + t["classifier.bias"]
 
 
@@ -140,32 +154,7 @@ def bottleneck_logits(man: dict, t: Dict[str, Array], images_u8: Array, arch: Se
 
 def forward_from(man: dict, t: Dict[str, Array], x: Array, arch: Sequence[int], start: int) -> Array:
     """The network from the tensor after ``start`` layers to the logits."""
-    sp = man["space"]
-    eps = sp["bnEps"]
-    cin = sp["stemChannels"]
-    layer = 0
-    for st in sp["stages"]:
-        for k in range(st["layers"]):
-            cout, s = st["channels"], (st["stride"] if k == 0 else 1)
-            if layer >= start:
-                cand = sp["candidates"][arch[layer]]
-                p = f"layers.{layer}.{arch[layer]}"
-                if cand["name"] == "skip":
-                    if not (cin == cout and s == 1):
-                        x = relu(bn(conv(x, t[p + ".conv.weight"], stride=s), t, p + ".bn", eps))
-                else:
-                    g = cand["groups"]
-                    y = relu(bn(conv(x, t[p + ".pw1.weight"], groups=g), t, p + ".bn1", eps))
-                    if g > 1:
-                        n_, m, h, w = y.shape
-                        y = y.reshape(n_, g, m // g, h, w).transpose(0, 2, 1, 3, 4).reshape(n_, m, h, w)
-                    y = relu(bn(dwconv(y, t[p + ".dw.weight"], s), t, p + ".bn2", eps))
-                    y = bn(conv(y, t[p + ".pw2.weight"], groups=g), t, p + ".bn3", eps)
-                    x = y + x if (cin == cout and s == 1) else y
-            cin = cout
-            layer += 1
-    x = relu(bn(conv(x, t["head.conv.weight"]), t, "head.bn", eps)).mean(axis=(2, 3))
-    return x @ t["classifier.weight"].T + t["classifier.bias"]
+    return classify(man, t, run_layers(man, t, x, arch, start, None))
 
 
 def main(argv: List[str]) -> int:
